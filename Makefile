@@ -1,0 +1,78 @@
+# llmstat - build, test, benchmark, install.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wwrite-strings -Wformat=2 -Wpedantic
+CPPFLAGS += -D_GNU_SOURCE
+LDLIBS   = -lz -lzstd -lm -lpthread
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+
+ifneq ($(SANITIZER),)
+SANFLAGS = -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+BUILD   = build/$(if $(SANITIZER),$(SANITIZER),plain)
+
+SRCS    = $(wildcard src/*.c)
+OBJS    = $(SRCS:src/%.c=$(BUILD)/%.o)
+LIBOBJS = $(filter-out $(BUILD)/main.o,$(OBJS))
+TSRCS   = $(wildcard tests/test_*.c)
+TOBJS   = $(TSRCS:tests/%.c=$(BUILD)/tests/%.o)
+
+all: llmstat
+
+llmstat: $(OBJS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SANFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) | $(BUILD)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) -std=gnu11 -Wall -Wextra $(SANFLAGS) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(BUILD)/run_tests: $(LIBOBJS) $(TOBJS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(TOBJS) $(LIBOBJS) -lcriterion $(LDLIBS)
+
+# The whole suite: unit tests of every module and end-to-end runs of ./llmstat.
+check: llmstat $(BUILD)/run_tests
+	LLMSTAT_BIN=$(CURDIR)/llmstat LLMSTAT_ROOT=$(CURDIR) $(BUILD)/run_tests $(TESTFLAGS)
+
+clean:
+	rm -rf build llmstat
+
+.PHONY: all check clean
+
+# Debian packages: each entry command installs what it lacks (sudo when not root).
+SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BUILD_PKG = gcc make zlib1g-dev libzstd-dev
+TEST_PKG  = $(BUILD_PKG) libcriterion-dev tzdata zstd gzip jq
+define need_pkgs
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+endef
+
+deps-build:
+	$(call need_pkgs,$(BUILD_PKG))
+
+deps-test:
+	$(call need_pkgs,$(TEST_PKG))
+
+# The README's two commands.
+demo: deps-build
+	$(MAKE) llmstat
+	./llmstat --color=never fixtures/sample.jsonl
+
+test: deps-test
+	$(MAKE) check
+
+.PHONY: deps-build deps-test demo test

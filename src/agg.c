@@ -1,0 +1,517 @@
+/* agg.c - adding records to the aggregate state and merging states. */
+#include "agg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MINUTE_US 60000000LL
+#define DAY_US 86400000000LL
+
+void
+grp_init(struct grp *g, double alpha)
+{
+	memset(g, 0, sizeof(*g));
+	g->c.first_us = INT64_MAX;
+	g->c.last_us = INT64_MIN;
+	ddsketch_init(&g->lat, alpha);
+	ddsketch_init(&g->ttft, alpha);
+	ddsketch_init(&g->cost, alpha);
+	ddsketch_init(&g->tok, alpha);
+	ddsketch_init(&g->tpot, alpha);
+}
+
+void
+grp_free(struct grp *g)
+{
+	ddsketch_free(&g->lat);
+	ddsketch_free(&g->ttft);
+	ddsketch_free(&g->cost);
+	ddsketch_free(&g->tok);
+	ddsketch_free(&g->tpot);
+	idset_free(&g->users);
+}
+
+void
+agg_init(struct agg *a, const struct agg_conf *conf)
+{
+	memset(a, 0, sizeof(*a));
+	a->conf = conf;
+	grp_init(&a->total, conf->alpha);
+}
+
+static void
+gtable_free(struct gtable *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->len; i++)
+		grp_free(&t->rows[i]);
+	free(t->rows);
+	idmap_free(&t->map);
+}
+
+void
+agg_free(struct agg *a)
+{
+	if (a == NULL)
+		return;
+	grp_free(&a->total);
+	gtable_free(&a->days);
+	gtable_free(&a->groups);
+	idmap_free(&a->user_map);
+	free(a->users);
+	idmap_free(&a->sess_map);
+	free(a->sess);
+	free(a->sreqs);
+	idmap_free(&a->minute_map);
+	free(a->minute_counts);
+	free(a->minute_keys);
+	idmap_free(&a->unpriced_map);
+	free(a->unpriced_names);
+	free(a->unpriced_counts);
+	strpool_free(&a->pool);
+}
+
+static int
+is_timeout(const struct record *r)
+{
+	return r->status == 408 || r->status == 504 ||
+	    (r->error_type.p && memmem(r->error_type.p, r->error_type.n, "timeout", 7));
+}
+
+static void
+counts_add(struct counts *c, const struct record *r)
+{
+	c->requests++;
+	c->errors += r->error;
+	c->s4xx += r->status >= 400 && r->status < 500;
+	c->s5xx += r->status >= 500 && r->status < 600;
+	c->rate_limited += r->status == 429;
+	c->timeouts += is_timeout(r);
+	c->cache_hits += r->cache_hit;
+	if (r->has & R_COST) {
+		c->priced++;
+		c->cost += r->cost_pico;
+	} else
+		c->unpriced++;
+	if (r->cache_hit && (r->has & R_LIST))
+		c->cache_savings += r->list_pico;
+	c->in_tok += (uint64_t)r->input_tokens;
+	c->out_tok += (uint64_t)r->output_tokens;
+	c->cached_tok += (uint64_t)r->cached_tokens;
+	c->cwrite_tok += (uint64_t)r->cache_write_tokens;
+	c->tok_n += (r->has & (R_IN | R_OUT)) != 0;
+	if (r->has & R_LATENCY) {
+		c->lat_n++;
+		c->lat_sum += r->latency_us;
+		if (r->latency_us > c->lat_max)
+			c->lat_max = r->latency_us;
+	}
+	if (r->has & R_TTFT) {
+		c->ttft_n++;
+		c->ttft_sum += r->ttft_us;
+	}
+	if (!r->error && (r->has & R_OUT)) {
+		c->ok_out_n++;
+		c->ok_out_tok += (uint64_t)r->output_tokens;
+	}
+	if (r->has & R_RATING) {
+		double x = r->rating;
+		int bin = (int)(x + 0.5 + (x < 0 ? -1 : 0));
+
+		c->fb_n++;
+		c->fb_milli += (int64_t)(x * 1000.0 + (x < 0 ? -0.5 : 0.5));
+		c->fb_hist[bin + 1]++;
+	}
+	c->regen_flagged += (r->has & R_REGEN) && r->regenerated;
+	c->has_regen += (r->has & R_REGEN) != 0;
+	c->has_success += (r->has & R_SUCCESS) != 0;
+	c->with_session += r->session.p != NULL;
+	if (r->has & R_TIME) {
+		c->timed++;
+		if (r->time_us < c->first_us)
+			c->first_us = r->time_us;
+		if (r->time_us > c->last_us)
+			c->last_us = r->time_us;
+	}
+}
+
+void
+counts_merge(struct counts *d, const struct counts *s)
+{
+	size_t i;
+
+	d->requests += s->requests;
+	d->errors += s->errors;
+	d->s4xx += s->s4xx;
+	d->s5xx += s->s5xx;
+	d->rate_limited += s->rate_limited;
+	d->timeouts += s->timeouts;
+	d->cache_hits += s->cache_hits;
+	d->priced += s->priced;
+	d->unpriced += s->unpriced;
+	d->cost += s->cost;
+	d->cache_savings += s->cache_savings;
+	d->in_tok += s->in_tok;
+	d->out_tok += s->out_tok;
+	d->cached_tok += s->cached_tok;
+	d->cwrite_tok += s->cwrite_tok;
+	d->tok_n += s->tok_n;
+	d->lat_n += s->lat_n;
+	d->lat_sum += s->lat_sum;
+	if (s->lat_max > d->lat_max)
+		d->lat_max = s->lat_max;
+	d->ttft_n += s->ttft_n;
+	d->ttft_sum += s->ttft_sum;
+	d->ok_out_n += s->ok_out_n;
+	d->ok_out_tok += s->ok_out_tok;
+	d->fb_n += s->fb_n;
+	d->fb_milli += s->fb_milli;
+	for (i = 0; i < FB_BINS; i++)
+		d->fb_hist[i] += s->fb_hist[i];
+	d->regen_flagged += s->regen_flagged;
+	d->has_regen += s->has_regen;
+	d->has_success += s->has_success;
+	d->with_session += s->with_session;
+	d->timed += s->timed;
+	if (s->first_us < d->first_us)
+		d->first_us = s->first_us;
+	if (s->last_us > d->last_us)
+		d->last_us = s->last_us;
+}
+
+static void
+grp_add(struct grp *g, const struct record *r, uint64_t user)
+{
+	counts_add(&g->c, r);
+	if (r->has & R_LATENCY)
+		ddsketch_add(&g->lat, (double)r->latency_us / 1000.0);
+	if (r->has & R_TTFT)
+		ddsketch_add(&g->ttft, (double)r->ttft_us / 1000.0);
+	if (r->has & R_COST)
+		ddsketch_add(&g->cost, (double)r->cost_pico / PICO_PER_USD);
+	if (r->has & (R_IN | R_OUT))
+		ddsketch_add(&g->tok, (double)(r->input_tokens + r->output_tokens));
+	if (!r->error && (r->has & (R_LATENCY | R_TTFT | R_OUT)) == (R_LATENCY | R_TTFT | R_OUT) &&
+	    r->output_tokens >= 2)
+		ddsketch_add(&g->tpot, (double)(r->latency_us - r->ttft_us) / 1000.0 /
+		    (double)(r->output_tokens - 1));
+	if (user && g->hash)
+		idset_add(&g->users, user);
+}
+
+void
+grp_merge(struct grp *d, const struct grp *s)
+{
+	counts_merge(&d->c, &s->c);
+	ddsketch_merge(&d->lat, &s->lat);
+	ddsketch_merge(&d->ttft, &s->ttft);
+	ddsketch_merge(&d->cost, &s->cost);
+	ddsketch_merge(&d->tok, &s->tok);
+	ddsketch_merge(&d->tpot, &s->tpot);
+	idset_merge(&d->users, &s->users);
+}
+
+/* The row for a key, created empty when new. */
+static struct grp *
+gtable_get(struct agg *a, struct gtable *t, uint64_t hash, const char *key,
+           size_t keylen, int64_t num)
+{
+	int isnew;
+	uint32_t *slot = idmap_put(&t->map, hash, &isnew);
+	struct grp *g;
+
+	if (!isnew)
+		return &t->rows[*slot];
+	xgrow((void **)&t->rows, &t->cap, t->len + 1, sizeof(*t->rows));
+	*slot = (uint32_t)t->len;
+	g = &t->rows[t->len++];
+	grp_init(g, a->conf->alpha);
+	g->hash = hash;
+	g->num = num;
+	g->key = key ? strpool_add(&a->pool, key, keylen) : NULL;
+	return g;
+}
+
+static struct user *
+user_get(struct agg *a, uint64_t hash, const char *id, size_t n)
+{
+	int isnew;
+	uint32_t *slot = idmap_put(&a->user_map, hash, &isnew);
+	struct user *u;
+
+	if (!isnew)
+		return &a->users[*slot];
+	xgrow((void **)&a->users, &a->users_cap, a->nusers + 1, sizeof(*a->users));
+	*slot = (uint32_t)a->nusers;
+	u = &a->users[a->nusers++];
+	u->hash = hash;
+	u->id = strpool_add(&a->pool, id, n);
+	u->first_us = INT64_MAX;
+	u->last_us = INT64_MIN;
+	return u;
+}
+
+static struct sess *
+sess_get(struct agg *a, uint64_t hash, const char *id, size_t n)
+{
+	int isnew;
+	uint32_t *slot = idmap_put(&a->sess_map, hash, &isnew);
+	struct sess *s;
+
+	if (!isnew)
+		return &a->sess[*slot];
+	xgrow((void **)&a->sess, &a->sess_cap, a->nsess + 1, sizeof(*a->sess));
+	*slot = (uint32_t)a->nsess;
+	s = &a->sess[a->nsess++];
+	s->hash = hash;
+	s->id = strpool_add(&a->pool, id, n);
+	s->first_us = INT64_MAX;
+	s->last_us = INT64_MIN;
+	s->last_end = INT64_MIN;
+	s->last_err = -1;
+	s->outcome = -1;
+	s->outcome_us = INT64_MIN;
+	s->user_us = INT64_MAX;
+	s->feature_us = INT64_MAX;
+	return s;
+}
+
+static void
+user_add(struct user *u, const struct record *r)
+{
+	u->requests++;
+	u->errors += r->error;
+	u->cost += (r->has & R_COST) ? r->cost_pico : 0;
+	u->tokens += (uint64_t)(r->input_tokens + r->output_tokens);
+	if (r->has & R_LATENCY) {
+		u->lat_n++;
+		u->lat_sum += r->latency_us;
+	}
+	if (r->has & R_TIME) {
+		if (r->time_us < u->first_us)
+			u->first_us = r->time_us;
+		if (r->time_us > u->last_us)
+			u->last_us = r->time_us;
+	}
+}
+
+/* "The last by time" with ties broken by content, so order never matters. */
+static void
+sess_last(struct sess *s, int64_t t, int64_t end, int err)
+{
+	if (t > s->last_us || (t == s->last_us && (end > s->last_end ||
+	    (end == s->last_end && err > s->last_err)))) {
+		s->last_us = t;
+		s->last_end = end;
+		s->last_err = (int8_t)err;
+	}
+}
+
+static void
+sess_outcome(struct sess *s, int64_t t, int ok)
+{
+	if (t > s->outcome_us || (t == s->outcome_us && ok > s->outcome)) {
+		s->outcome_us = t;
+		s->outcome = (int8_t)ok;
+	}
+}
+
+/* The first request by time names the session's user and feature. */
+static void
+sess_first(struct agg *a, struct sess *s, int64_t t, uint64_t user, uint64_t feat,
+           const char *fs, size_t fn)
+{
+	if (t < s->first_us)
+		s->first_us = t;
+	if (user && (t < s->user_us || (t == s->user_us && user < s->user))) {
+		s->user_us = t;
+		s->user = user;
+	}
+	if (feat && (t < s->feature_us || (t == s->feature_us && feat < s->feature))) {
+		s->feature_us = t;
+		s->feature = feat;
+		s->feature_s = strpool_add(&a->pool, fs, fn);
+	}
+}
+
+static void
+sess_add(struct agg *a, struct sess *s, const struct record *r, uint64_t user)
+{
+	int64_t t = (r->has & R_TIME) ? r->time_us : INT64_MIN;
+	int64_t end = t + ((r->has & R_LATENCY) ? r->latency_us : 0);
+	uint64_t feat = r->feature.p ? hash64(r->feature.p, r->feature.n, 2) : 0;
+	struct sreq *q;
+
+	s->requests++;
+	s->errors += r->error;
+	s->cost += (r->has & R_COST) ? r->cost_pico : 0;
+	if (r->has & R_SUCCESS)
+		sess_outcome(s, t, r->success);
+	if (!(r->has & R_TIME))
+		return;
+	sess_last(s, t, end, r->error);
+	sess_first(a, s, t, user, feat, r->feature.p, r->feature.n);
+	xgrow((void **)&a->sreqs, &a->sreqs_cap, a->nsreqs + 1, sizeof(*a->sreqs));
+	q = &a->sreqs[a->nsreqs++];
+	q->sess = s->hash;
+	q->time_us = t;
+	q->end_us = end;
+	q->prompt = r->prompt_hash;
+}
+
+static void
+minute_add(struct agg *a, int64_t local_us, uint64_t n)
+{
+	int64_t m = local_us >= 0 ? local_us / MINUTE_US : -((-local_us + MINUTE_US - 1) / MINUTE_US);
+	int isnew;
+	uint32_t *slot = idmap_put(&a->minute_map, hash_u64((uint64_t)m), &isnew);
+
+	if (isnew) {
+		size_t cap = a->minutes_cap;
+
+		xgrow((void **)&a->minute_counts, &a->minutes_cap, a->nminutes + 1, sizeof(uint64_t));
+		xgrow((void **)&a->minute_keys, &cap, a->nminutes + 1, sizeof(int64_t));
+		*slot = (uint32_t)a->nminutes;
+		a->minute_keys[a->nminutes++] = m;
+	}
+	a->minute_counts[*slot] += n;
+}
+
+static void
+unpriced_add(struct agg *a, const char *model, size_t n, uint64_t count)
+{
+	uint64_t h = hash64(model, n, 3);
+	int isnew;
+	uint32_t *slot = idmap_put(&a->unpriced_map, h, &isnew);
+
+	if (isnew) {
+		size_t cap = a->unpriced_cap;
+
+		xgrow((void **)&a->unpriced_counts, &a->unpriced_cap, a->nunpriced + 1, sizeof(uint64_t));
+		xgrow((void **)&a->unpriced_names, &cap, a->nunpriced + 1, sizeof(char *));
+		*slot = (uint32_t)a->nunpriced;
+		a->unpriced_names[a->nunpriced++] = strpool_add(&a->pool, model, n);
+	}
+	a->unpriced_counts[*slot] += count;
+}
+
+void
+agg_add(struct agg *a, const struct record *r, const char *gkey, size_t gkeylen)
+{
+	uint64_t user = r->user.p ? hash64(r->user.p, r->user.n, 1) : 0;
+
+	grp_add(&a->total, r, 0);
+	if (r->has & R_TIME) {
+		int64_t local = ltime_local(a->conf->tz, &a->tzc, r->time_us);
+		int32_t day = ltime_day_of(local);
+
+		grp_add(gtable_get(a, &a->days, hash_u64((uint64_t)(int64_t)day), NULL, 0, day), r, user);
+		minute_add(a, local, 1);
+	}
+	if (gkey && a->conf->by)
+		grp_add(gtable_get(a, &a->groups, hash64(gkey, gkeylen, 4), gkey, gkeylen, 0), r, user);
+	if (user)
+		user_add(user_get(a, user, r->user.p, r->user.n), r);
+	if (r->session.p)
+		sess_add(a, sess_get(a, hash64(r->session.p, r->session.n, 5),
+		    r->session.p, r->session.n), r, user);
+	if (!(r->has & R_COST))
+		unpriced_add(a, r->model.p ? r->model.p : "", r->model.p ? r->model.n : 0, 1);
+}
+
+static int
+conf_equal(const struct agg_conf *x, const struct agg_conf *y)
+{
+	return x->alpha == y->alpha && x->requery_us == y->requery_us &&
+	    x->tz->kind == y->tz->kind && x->tz->fixed == y->tz->fixed &&
+	    strcmp(x->tz->name, y->tz->name) == 0;
+}
+
+static void
+gtable_merge(struct agg *a, struct gtable *d, const struct gtable *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->len; i++) {
+		const struct grp *g = &s->rows[i];
+
+		grp_merge(gtable_get(a, d, g->hash, g->key, g->key ? strlen(g->key) : 0, g->num), g);
+	}
+}
+
+static void
+user_merge(struct user *d, const struct user *s)
+{
+	d->requests += s->requests;
+	d->errors += s->errors;
+	d->tokens += s->tokens;
+	d->lat_n += s->lat_n;
+	d->lat_sum += s->lat_sum;
+	d->cost += s->cost;
+	if (s->first_us < d->first_us)
+		d->first_us = s->first_us;
+	if (s->last_us > d->last_us)
+		d->last_us = s->last_us;
+}
+
+static void
+sess_merge(struct agg *a, struct sess *d, const struct sess *s)
+{
+	d->requests += s->requests;
+	d->errors += s->errors;
+	d->cost += s->cost;
+	if (s->outcome >= 0)
+		sess_outcome(d, s->outcome_us, s->outcome);
+	if (s->last_err >= 0)
+		sess_last(d, s->last_us, s->last_end, s->last_err);
+	if (s->first_us != INT64_MAX)
+		sess_first(a, d, s->first_us, 0, 0, NULL, 0);
+	if (s->user)
+		sess_first(a, d, s->user_us, s->user, 0, NULL, 0);
+	if (s->feature)
+		sess_first(a, d, s->feature_us, 0, s->feature, s->feature_s,
+		    strlen(s->feature_s));
+}
+
+static void
+tables_merge(struct agg *a, const struct agg *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nusers; i++) {
+		const struct user *u = &s->users[i];
+
+		user_merge(user_get(a, u->hash, u->id, strlen(u->id)), u);
+	}
+	for (i = 0; i < s->nsess; i++) {
+		const struct sess *x = &s->sess[i];
+
+		sess_merge(a, sess_get(a, x->hash, x->id, strlen(x->id)), x);
+	}
+	xgrow((void **)&a->sreqs, &a->sreqs_cap, a->nsreqs + s->nsreqs, sizeof(*a->sreqs));
+	memcpy(a->sreqs + a->nsreqs, s->sreqs, s->nsreqs * sizeof(*s->sreqs));
+	a->nsreqs += s->nsreqs;
+	for (i = 0; i < s->nminutes; i++)
+		minute_add(a, s->minute_keys[i] * MINUTE_US, s->minute_counts[i]);
+	for (i = 0; i < s->nunpriced; i++)
+		unpriced_add(a, s->unpriced_names[i], strlen(s->unpriced_names[i]), s->unpriced_counts[i]);
+}
+
+int
+agg_merge(struct agg *a, const struct agg *s)
+{
+	if (!conf_equal(a->conf, s->conf))
+		return -1;
+	grp_merge(&a->total, &s->total);
+	gtable_merge(a, &a->days, &s->days);
+	gtable_merge(a, &a->groups, &s->groups);
+	tables_merge(a, s);
+	a->lines_read += s->lines_read;
+	a->blank_lines += s->blank_lines;
+	a->rejected_lines += s->rejected_lines;
+	a->duplicate_records += s->duplicate_records;
+	a->filtered_records += s->filtered_records;
+	a->invalid_values += s->invalid_values;
+	return 0;
+}

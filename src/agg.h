@@ -1,0 +1,150 @@
+/* agg.h - the aggregate state of everything read: exact counters in
+ * integers, DDSketches, user, session, day and group tables, and the compact
+ * per-request session data. A value with a merge: threads and state files
+ * combine with agg_merge, and no result depends on how the input was split
+ * or ordered. */
+#ifndef LLMSTAT_AGG_H
+#define LLMSTAT_AGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ddsketch.h"
+#include "ltime.h"
+#include "record.h"
+#include "util.h"
+
+#define FB_BINS 12              /* rounded ratings -1 .. 10 */
+
+/* Additive counts of a set of requests (the whole input, a group, a day). */
+struct counts {
+	uint64_t requests;      /* records accepted */
+	uint64_t errors, s4xx, s5xx, rate_limited, timeouts;
+	uint64_t cache_hits;
+	uint64_t priced;        /* requests with a cost (log or price table) */
+	uint64_t unpriced;      /* requests with no cost and no price */
+	i128 cost;              /* pico-USD */
+	i128 cache_savings;     /* pico-USD that cache hits would have cost */
+	uint64_t in_tok, out_tok, cached_tok, cwrite_tok;
+	uint64_t tok_n;         /* requests with input or output tokens */
+	uint64_t lat_n;         /* requests with a latency */
+	int64_t lat_sum, lat_max;       /* us */
+	uint64_t ttft_n;
+	int64_t ttft_sum;       /* us */
+	uint64_t ok_out_n, ok_out_tok;  /* successful requests with output tokens */
+	uint64_t fb_n;          /* requests with a rating */
+	int64_t fb_milli;       /* sum of ratings * 1000, as given */
+	uint64_t fb_hist[FB_BINS];      /* by rounded rating, index rating + 1 */
+	uint64_t regen_flagged; /* records with regenerated = true */
+	uint64_t has_regen;     /* records carrying the regenerated field */
+	uint64_t has_success;   /* records carrying the success field */
+	uint64_t with_session;  /* requests with a session id */
+	uint64_t timed;         /* requests with a time */
+	int64_t first_us, last_us;      /* extremes of time, when timed > 0 */
+};
+
+/* A group: counts, sketches and distinct users of one --by key or day. */
+struct grp {
+	uint64_t hash;          /* key hash (0 for the total) */
+	const char *key;        /* key text, parts separated by '\x1f'; pooled */
+	int64_t num;            /* numeric key (day number for the day table) */
+	struct counts c;
+	struct ddsketch lat, ttft, cost, tok, tpot; /* ms, ms, USD, tokens, ms */
+	struct idset users;     /* hashes of distinct users */
+};
+
+struct gtable {
+	struct idmap map;       /* key hash -> row */
+	struct grp *rows;
+	size_t len, cap;
+};
+
+struct user {
+	uint64_t hash;
+	const char *id;         /* pooled */
+	uint64_t requests, errors, tokens, lat_n, sessions;
+	i128 cost;              /* pico-USD */
+	int64_t lat_sum;        /* us */
+	int64_t first_us, last_us;      /* INT64_MAX / INT64_MIN when untimed */
+};
+
+struct sess {
+	uint64_t hash;
+	const char *id;         /* pooled */
+	uint64_t requests, errors;
+	i128 cost;
+	int64_t first_us;       /* earliest time; INT64_MAX when untimed */
+	int64_t last_us, last_end;      /* the last request by time: its time, time + latency */
+	int8_t last_err;        /* error state of that request; -1 none timed */
+	int8_t outcome;         /* success of the last record carrying one; -1 none */
+	int64_t outcome_us;     /* its time */
+	uint64_t user;          /* hash of the user of the first request (0 none) */
+	int64_t user_us;        /* its time */
+	uint64_t feature;       /* hash of the feature of the first request */
+	const char *feature_s;  /* pooled */
+	int64_t feature_us;
+};
+
+/* One timed request with a session, for order-dependent metrics. */
+struct sreq {
+	uint64_t sess;          /* session hash */
+	int64_t time_us, end_us;
+	uint64_t prompt;        /* prompt hash, 0 none */
+};
+
+struct agg_conf {
+	double alpha;           /* sketch accuracy, 0.01 */
+	int64_t requery_us;     /* --requery-window */
+	const struct ltime_zone *tz;
+	int by;                 /* --by given: keep the group table */
+};
+
+struct agg {
+	const struct agg_conf *conf;
+	struct grp total;
+	struct gtable days;     /* keyed by local day number */
+	struct gtable groups;   /* --by keys */
+	struct idmap user_map;  /* hash -> users index */
+	struct user *users;
+	size_t nusers, users_cap;
+	struct idmap sess_map;
+	struct sess *sess;
+	size_t nsess, sess_cap;
+	struct sreq *sreqs;
+	size_t nsreqs, sreqs_cap;
+	struct idmap minute_map;        /* local minute -> minute_counts index */
+	uint64_t *minute_counts;
+	int64_t *minute_keys;
+	size_t nminutes, minutes_cap;
+	struct idmap unpriced_map;      /* model hash -> unpriced_models index */
+	const char **unpriced_names;    /* pooled */
+	uint64_t *unpriced_counts;
+	size_t nunpriced, unpriced_cap;
+	/* data quality: every line lands in exactly one of these counts */
+	uint64_t lines_read, blank_lines, rejected_lines, duplicate_records,
+	         filtered_records;
+	uint64_t invalid_values;
+	struct strpool pool;
+	struct ltime_cache tzc;
+};
+
+/* Initialises an empty aggregate; conf must outlive it. Can't fail. */
+void agg_init(struct agg *a, const struct agg_conf *conf);
+/* Frees everything the aggregate owns; NULL is a no-op. */
+void agg_free(struct agg *a);
+
+/* Adds one accepted record. gkey is its --by key text (parts separated by
+ * '\x1f') or NULL without --by. Can't fail (dies on out of memory). */
+void agg_add(struct agg *a, const struct record *r, const char *gkey, size_t gkeylen);
+
+/* Adds src into dst. Returns 0, or -1 when their settings differ (alpha,
+ * requery window, zone). src is left unmodified. */
+int agg_merge(struct agg *dst, const struct agg *src);
+
+/* Counts helpers used by kpis. */
+void counts_merge(struct counts *dst, const struct counts *src);
+void grp_init(struct grp *g, double alpha);
+void grp_free(struct grp *g);
+void grp_merge(struct grp *dst, const struct grp *src);
+
+#endif

@@ -1,0 +1,50 @@
+/* input.h - byte sources for llmstat: a file or stdin, plain, gzip or zstd,
+ * told apart by their first bytes, never by their name. */
+#ifndef LLMSTAT_INPUT_H
+#define LLMSTAT_INPUT_H
+
+#include <stddef.h>
+
+/* The first bytes of an llmstat state file (see state.h). */
+#define INPUT_STATE_MAGIC "\x89LLMSTAT\r\n\x1a\n"
+#define INPUT_STATE_MAGIC_LEN 12
+
+enum input_kind {
+	INPUT_PLAIN,            /* JSONL text */
+	INPUT_GZIP,             /* 1f 8b: one or more gzip members */
+	INPUT_ZSTD,             /* 28 b5 2f fd: one or more zstd frames */
+	INPUT_STATE             /* INPUT_STATE_MAGIC: a saved llmstat state */
+};
+
+struct input;
+
+/* Opens path ("-" or NULL = standard input) and peeks at its first bytes.
+ * On failure returns NULL and writes a short reason into err ("No such file
+ * or directory", "Is a directory", "Permission denied"). */
+struct input *input_open(const char *path, char *err, size_t errlen);
+
+/* The name for messages: the path, or "<stdin>". */
+const char *input_name(const struct input *in);
+enum input_kind input_kind(const struct input *in);
+
+/* Reads up to cap bytes of decoded data (decompressed for gzip and zstd;
+ * the raw bytes, magic included, for plain and state inputs).
+ * Returns the count, 0 at the end, or -1 with a reason in err: a stream cut
+ * short says "truncated gzip stream" / "truncated zstd stream", bad data
+ * "corrupt gzip data: ..." / "corrupt zstd data: ...", a read error its
+ * strerror. Concatenated gzip members and zstd frames are read in turn. */
+long input_read(struct input *in, char *buf, size_t cap, char *err, size_t errlen);
+
+/* For a plain regular file: maps the whole file read-only and returns it
+ * with its length (an empty file gives a non-NULL pointer and 0). Returns
+ * NULL when the input is not a plain regular file or cannot be mapped; the
+ * caller then uses input_read. The mapping lives until input_close. */
+const char *input_map(struct input *in, size_t *len);
+
+/* Size in bytes of a regular file (compressed size for .gz/.zst), or -1. */
+long long input_size(const struct input *in);
+
+/* Closes the input and frees it; NULL is a no-op. */
+void input_close(struct input *in);
+
+#endif

@@ -1,0 +1,1132 @@
+/* jsonscan.c - validates one JSON text in a single non-recursive pass and
+ * records the wanted dot paths as zero-copy views into the caller's buffer. */
+#include "jsonscan.h"
+
+#include <errno.h>
+#include <float.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Compiled paths: a trie of decoded key segments.                     */
+
+#define NO_INDEX UINT32_MAX
+
+struct js_node {
+	char *key;              /* decoded segment bytes (owned) */
+	uint32_t klen;
+	uint32_t index;         /* array index the segment denotes, or NO_INDEX */
+	int32_t child;          /* first child node, or -1 */
+	int32_t next;           /* next sibling, or -1 */
+	int32_t pidx;           /* index of the path ending here, or -1 */
+	uint64_t below[2];      /* bit i set: path i ends here or below */
+};
+
+struct js_paths {
+	struct js_node *nodes;  /* nodes[0] is the root (the whole text) */
+	int nnodes, cap, npaths;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q) {
+		fputs("llmstat: out of memory\n", stderr);
+		exit(EXIT_FAILURE);
+	}
+	return q;
+}
+
+/* A segment of digits without a leading zero also names an array index. */
+static uint32_t seg_index(const char *s, uint32_t n)
+{
+	uint32_t v = 0;
+
+	if (n == 0 || n > 9 || (s[0] == '0' && n > 1))
+		return NO_INDEX;
+	for (uint32_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return NO_INDEX;
+		v = v * 10 + (uint32_t)(s[i] - '0');
+	}
+	return v;
+}
+
+static int32_t node_new(struct js_paths *ps, const char *key, uint32_t klen)
+{
+	struct js_node *nd;
+
+	if (ps->nnodes == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 16;
+		ps->nodes = xrealloc(ps->nodes, (size_t)ps->cap * sizeof *ps->nodes);
+	}
+	nd = &ps->nodes[ps->nnodes];
+	nd->key = xrealloc(NULL, klen);
+	if (klen)
+		memcpy(nd->key, key, klen);
+	nd->klen = klen;
+	nd->index = seg_index(key, klen);
+	nd->child = nd->next = nd->pidx = -1;
+	nd->below[0] = nd->below[1] = 0;
+	return ps->nnodes++;
+}
+
+struct js_paths *js_paths_new(void)
+{
+	struct js_paths *ps = xrealloc(NULL, sizeof *ps);
+
+	ps->nodes = NULL;
+	ps->nnodes = ps->cap = ps->npaths = 0;
+	node_new(ps, "", 0);
+	return ps;
+}
+
+/* Decodes one segment of a dot path into buf ("\." is a dot, "\\" a
+ * backslash). Returns a pointer to the '.' or NUL ending it, or NULL if
+ * the segment is empty or holds another backslash sequence. */
+static const char *seg_next(const char *s, char *buf, uint32_t *len)
+{
+	uint32_t k = 0;
+
+	for (; *s && *s != '.'; s++) {
+		if (*s == '\\') {
+			s++;
+			if (*s != '.' && *s != '\\')
+				return NULL;
+		}
+		buf[k++] = *s;
+	}
+	*len = k;
+	return k ? s : NULL;
+}
+
+static int32_t child_find(const struct js_paths *ps, int32_t node,
+                          const char *key, uint32_t klen)
+{
+	for (int32_t c = ps->nodes[node].child; c >= 0; c = ps->nodes[c].next)
+		if (ps->nodes[c].klen == klen && memcmp(ps->nodes[c].key, key, klen) == 0)
+			return c;
+	return -1;
+}
+
+static int32_t child_add(struct js_paths *ps, int32_t node,
+                         const char *key, uint32_t klen)
+{
+	int32_t c = node_new(ps, key, klen), *link = &ps->nodes[node].child;
+
+	while (*link >= 0)
+		link = &ps->nodes[*link].next;
+	*link = c;
+	return c;
+}
+
+/* Walks the path's segments down the trie. With bit < 0 only looks up:
+ * returns the final node, -1 if absent, -2 if the path is malformed. With
+ * bit >= 0 creates missing nodes and marks the path's bit along the way. */
+static int32_t path_walk(struct js_paths *ps, const char *s, char *buf, int bit)
+{
+	int32_t node = 0;
+	uint32_t klen;
+
+	for (;;) {
+		s = seg_next(s, buf, &klen);
+		if (!s)
+			return -2;
+		if (node >= 0) {
+			int32_t c = child_find(ps, node, buf, klen);
+
+			if (c < 0 && bit >= 0)
+				c = child_add(ps, node, buf, klen);
+			node = c;
+			if (node >= 0 && bit >= 0)
+				ps->nodes[node].below[bit >> 6] |= (uint64_t)1 << (bit & 63);
+		}
+		if (*s == '\0')
+			return node;
+		s++;
+	}
+}
+
+int js_paths_add(struct js_paths *ps, const char *dotpath)
+{
+	size_t len = strlen(dotpath);
+	char *buf;
+	int32_t nd;
+	int r = -1;
+
+	if (len == 0 || len > UINT32_MAX)
+		return -1;
+	buf = xrealloc(NULL, len);
+	nd = path_walk(ps, dotpath, buf, -1);
+	if (nd >= 0 && ps->nodes[nd].pidx >= 0) {
+		r = ps->nodes[nd].pidx;
+	} else if (nd != -2 && ps->npaths < JS_MAX_PATHS) {
+		nd = path_walk(ps, dotpath, buf, ps->npaths);
+		r = ps->nodes[nd].pidx = ps->npaths++;
+	}
+	free(buf);
+	return r;
+}
+
+int js_paths_count(const struct js_paths *ps)
+{
+	return ps ? ps->npaths : 0;
+}
+
+void js_paths_free(struct js_paths *ps)
+{
+	if (!ps)
+		return;
+	for (int i = 0; i < ps->nnodes; i++)
+		free(ps->nodes[i].key);
+	free(ps->nodes);
+	free(ps);
+}
+
+/* ------------------------------------------------------------------ */
+/* String decoding (js_unescape, js_streq, escaped keys).              */
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static const unsigned char *hex4(const unsigned char *q,
+                                 const unsigned char *end, uint32_t *cp)
+{
+	uint32_t v = 0;
+
+	if (end - q < 4)
+		return NULL;
+	for (int i = 0; i < 4; i++) {
+		int d = hexval(q[i]);
+
+		if (d < 0)
+			return NULL;
+		v = v << 4 | (uint32_t)d;
+	}
+	*cp = v;
+	return q + 4;
+}
+
+static int put_utf8(uint32_t cp, unsigned char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Decodes the escape at *pp (a backslash); a pair of \u escapes forming a
+ * surrogate pair gives one character, a lone surrogate gives U+FFFD. */
+static int dec_escape(const unsigned char **pp, const unsigned char *end,
+                      unsigned char *o)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const unsigned char *q = *pp + 1, *r;
+	const char *hit;
+	uint32_t cp, lo;
+
+	if (q >= end || *q == '\0' || (*q != 'u' && !(hit = strchr(from, *q)))) {
+		*pp = q;
+		return put_utf8(0xFFFD, o);
+	}
+	if (*q != 'u') {
+		*pp = q + 1;
+		o[0] = (unsigned char)to[hit - from];
+		return 1;
+	}
+	r = hex4(q + 1, end, &cp);
+	if (!r) {
+		*pp = q;
+		return put_utf8(0xFFFD, o);
+	}
+	if (cp >= 0xD800 && cp < 0xDC00 && end - r >= 6 && r[0] == '\\' &&
+	    r[1] == 'u' && hex4(r + 2, end, &lo) && lo >= 0xDC00 && lo < 0xE000) {
+		cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+		r += 6;
+	} else if (cp >= 0xD800 && cp < 0xE000) {
+		cp = 0xFFFD;
+	}
+	*pp = r;
+	return put_utf8(cp, o);
+}
+
+/* Copies one well-formed UTF-8 sequence, or consumes its longest valid
+ * prefix (at least one byte) and gives U+FFFD. */
+static int dec_utf8(const unsigned char **pp, const unsigned char *end,
+                    unsigned char *o)
+{
+	const unsigned char *q = *pp;
+	unsigned b = q[0], lo = 0x80, hi = 0xBF, need = 0, i = 1;
+
+	if (b >= 0xC2 && b <= 0xDF)
+		need = 1;
+	else if (b >= 0xE0 && b <= 0xEF)
+		need = 2, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+	else if (b >= 0xF0 && b <= 0xF4)
+		need = 3, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+	for (; i <= need && q + i < end && q[i] >= lo && q[i] <= hi; i++)
+		lo = 0x80, hi = 0xBF;
+	*pp = q + i;
+	if (need && i == need + 1) {
+		memcpy(o, q, i);
+		return (int)i;
+	}
+	return put_utf8(0xFFFD, o);
+}
+
+/* Decodes one character of string text; fix replaces invalid UTF-8 with
+ * U+FFFD, otherwise raw bytes pass through. Returns the bytes put in o. */
+static int dec_char(const unsigned char **pp, const unsigned char *end,
+                    unsigned char *o, int fix)
+{
+	unsigned char c = **pp;
+
+	if (c == '\\')
+		return dec_escape(pp, end, o);
+	if (c >= 0x80 && fix)
+		return dec_utf8(pp, end, o);
+	o[0] = c;
+	(*pp)++;
+	return 1;
+}
+
+/* Whether the decoded string text [t, t+n) equals s[0..sl). */
+static int dec_equal(const char *t, size_t n, const char *s, size_t sl, int fix)
+{
+	const unsigned char *q = (const unsigned char *)t, *end = q + n;
+	unsigned char o[4];
+	size_t k = 0;
+
+	while (q < end) {
+		size_t m = (size_t)dec_char(&q, end, o, fix);
+
+		if (sl - k < m || memcmp(s + k, o, m) != 0)
+			return 0;
+		k += m;
+	}
+	return k == sl;
+}
+
+long js_unescape(const struct js_view *v, char *buf, size_t cap)
+{
+	const unsigned char *q = (const unsigned char *)v->p, *end = q + v->n;
+	unsigned char o[4];
+	size_t k = 0;
+
+	if (v->type != JS_STRING) {
+		if (v->n > cap)
+			return -1;
+		if (v->n)
+			memcpy(buf, v->p, v->n);
+		return (long)v->n;
+	}
+	while (q < end) {
+		size_t m;
+
+		if (*q < 0x80 && *q != '\\') {
+			if (k == cap)
+				return -1;
+			buf[k++] = (char)*q++;
+			continue;
+		}
+		m = (size_t)dec_char(&q, end, o, 1);
+		if (cap - k < m)
+			return -1;
+		memcpy(buf + k, o, m);
+		k += m;
+	}
+	return (long)k;
+}
+
+int js_streq(const struct js_view *v, const char *s)
+{
+	if (v->type != JS_STRING)
+		return 0;
+	return dec_equal(v->p, v->n, s, strlen(s), 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lexical helpers shared by the scanner and the iterators.            */
+
+static inline size_t skip_ws(const char *p, size_t pos, size_t n)
+{
+	while (pos < n) {
+		char c = p[pos];
+
+		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+			break;
+		pos++;
+	}
+	return pos;
+}
+
+/* Position of the first '"', '\\' or byte < 0x20 at or after pos (n if none). */
+static inline size_t find_special(const char *p, size_t pos, size_t n)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1F);
+
+	while (pos + 16 <= n) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + pos));
+		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl));
+		int bits;
+
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
+		bits = _mm_movemask_epi8(m);
+		if (bits)
+			return pos + (size_t)__builtin_ctz((unsigned)bits);
+		pos += 16;
+	}
+#endif
+	for (; pos < n; pos++) {
+		unsigned char c = (unsigned char)p[pos];
+
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+	}
+	return pos;
+}
+
+static inline size_t skip_digits(const char *p, size_t pos, size_t n)
+{
+	while (pos < n && (unsigned char)(p[pos] - '0') < 10)
+		pos++;
+	return pos;
+}
+
+/* A number's parts: integer digits [i0,i1), fraction digits [f0,f1),
+ * exponent sign and digits [e0,e1); at: where the grammar failed. */
+struct num {
+	size_t i0, i1, f0, f1, e0, e1, at;
+	int neg;
+};
+
+/* Matches the RFC 8259 number grammar at p[pos..n). Returns the end of the
+ * number, or SIZE_MAX with r->at set. */
+static size_t num_scan(const char *p, size_t pos, size_t n, struct num *r)
+{
+	r->neg = pos < n && p[pos] == '-';
+	pos += (size_t)r->neg;
+	r->i0 = pos;
+	if (pos < n && p[pos] == '0')
+		pos++;
+	else if (pos < n && p[pos] >= '1' && p[pos] <= '9')
+		pos = skip_digits(p, pos + 1, n);
+	else
+		goto bad;
+	r->i1 = r->f0 = r->f1 = pos;
+	if (pos < n && p[pos] == '.') {
+		r->f0 = ++pos;
+		r->f1 = pos = skip_digits(p, pos, n);
+		if (pos == r->f0)
+			goto bad;
+	}
+	r->e0 = r->e1 = pos;
+	if (pos < n && (p[pos] == 'e' || p[pos] == 'E')) {
+		r->e0 = ++pos;
+		if (pos < n && (p[pos] == '+' || p[pos] == '-'))
+			pos++;
+		r->e1 = skip_digits(p, pos, n);
+		if (r->e1 == pos)
+			goto bad;
+		pos = r->e1;
+	}
+	if (pos < n && (unsigned char)(p[pos] - '0') < 10)
+		goto bad;       /* a leading zero: "01" */
+	return pos;
+bad:
+	r->at = pos;
+	return SIZE_MAX;
+}
+
+/* ------------------------------------------------------------------ */
+/* The scanner.                                                        */
+
+struct frame {
+	uint32_t start;         /* offset of the '{' or '[' */
+	uint32_t idx;           /* array: index of the current element */
+	int32_t node;           /* trie node whose children are wanted, or -1 */
+	int32_t self;           /* path receiving this container, or -1 */
+	int arr;
+};
+
+struct scan {
+	const char *p;
+	size_t n;
+	const struct js_node *nodes;    /* NULL: nothing wanted */
+	struct js_view *out;
+	struct js_err *err;
+	int depth;
+	struct frame st[JS_MAX_DEPTH];
+};
+
+static const char ERR_EOF[] = "unexpected end of input";
+
+static size_t fail_at(struct scan *s, const char *msg, size_t pos)
+{
+	if (s->err) {
+		s->err->msg = msg;
+		s->err->pos = pos;
+	}
+	return SIZE_MAX;
+}
+
+static int fail(struct scan *s, const char *msg, size_t pos)
+{
+	fail_at(s, msg, pos);
+	return -1;
+}
+
+/* Validates the escape whose backslash is at pos - 1; returns its end. */
+static size_t scan_escape(struct scan *s, size_t pos)
+{
+	if (pos >= s->n)
+		return fail_at(s, ERR_EOF, s->n);
+	switch (s->p[pos]) {
+	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+		return pos + 1;
+	case 'u':
+		for (size_t i = 1; i <= 4; i++) {
+			if (pos + i >= s->n)
+				return fail_at(s, ERR_EOF, s->n);
+			if (hexval((unsigned char)s->p[pos + i]) < 0)
+				return fail_at(s, "invalid \\u escape in string", pos - 1);
+		}
+		return pos + 5;
+	default:
+		return fail_at(s, "invalid escape in string", pos - 1);
+	}
+}
+
+/* Scans a string body from pos (after the opening quote); returns the
+ * offset of the closing quote. Sets *esc if it holds a backslash. */
+static size_t scan_string(struct scan *s, size_t pos, int *esc)
+{
+	for (;;) {
+		pos = find_special(s->p, pos, s->n);
+		if (pos >= s->n)
+			return fail_at(s, ERR_EOF, s->n);
+		if (s->p[pos] == '"')
+			return pos;
+		if (s->p[pos] != '\\')
+			return fail_at(s, "control character in string", pos);
+		*esc = 1;
+		pos = scan_escape(s, pos + 1);
+		if (pos == SIZE_MAX)
+			return pos;
+	}
+}
+
+static size_t scan_literal(struct scan *s, size_t pos, uint8_t *type)
+{
+	static const char *const lit[3] = { "true", "false", "null" };
+	static const uint8_t types[3] = { JS_TRUE, JS_FALSE, JS_NULL };
+	int i = s->p[pos] == 't' ? 0 : s->p[pos] == 'f' ? 1 : 2;
+	size_t len = strlen(lit[i]), have = s->n - pos;
+
+	*type = types[i];
+	if (have >= len && memcmp(s->p + pos, lit[i], len) == 0)
+		return pos + len;
+	if (have < len && memcmp(s->p + pos, lit[i], have) == 0)
+		return fail_at(s, ERR_EOF, s->n);
+	return fail_at(s, "invalid literal", pos);
+}
+
+static const char *value_error(char c)
+{
+	if (c == '+' || c == '.')
+		return "invalid number";
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return "invalid literal";
+	return "expected a value";
+}
+
+static void record(struct scan *s, int32_t node, uint8_t type,
+                   size_t a, size_t b, int esc)
+{
+	int32_t pidx = s->nodes[node].pidx;
+
+	if (pidx >= 0) {
+		s->out[pidx].p = s->p + a;
+		s->out[pidx].n = (uint32_t)(b - a);
+		s->out[pidx].type = type;
+		s->out[pidx].escaped = (uint8_t)esc;
+	}
+}
+
+/* Duplicate keys: when a wanted key occurs, every view recorded for the
+ * paths at or below it is reset to JS_NONE first, so the last occurrence
+ * wins even when it no longer holds a sub-path the earlier one had. */
+static void reset_below(struct js_view *out, const uint64_t *below)
+{
+	for (int w = 0; w < 2; w++)
+		for (uint64_t b = below[w]; b; b &= b - 1) {
+			int i = 0;
+
+			while (!(b >> i & 1))
+				i++;
+			memset(&out[w * 64 + i], 0, sizeof *out);
+		}
+}
+
+/* The child of node named by the key text [k, k+klen), or -1. Keys with
+ * escapes are compared after decoding (raw bytes are compared as is). */
+static int32_t match_key(struct scan *s, int32_t node, const char *k,
+                         size_t klen, int esc)
+{
+	const struct js_node *nodes = s->nodes;
+	int32_t c;
+
+	for (c = nodes[node].child; c >= 0; c = nodes[c].next) {
+		const struct js_node *nd = &nodes[c];
+
+		if (esc ? dec_equal(k, klen, nd->key, nd->klen, 0)
+		        : nd->klen == klen && memcmp(nd->key, k, klen) == 0)
+			break;
+	}
+	if (c >= 0)
+		reset_below(s->out, nodes[c].below);
+	return c;
+}
+
+static int32_t match_index(const struct scan *s, const struct frame *f)
+{
+	if (f->node < 0)
+		return -1;
+	for (int32_t c = s->nodes[f->node].child; c >= 0; c = s->nodes[c].next)
+		if (s->nodes[c].index == f->idx)
+			return c;
+	return -1;
+}
+
+static struct frame *push(struct scan *s, size_t pos, int32_t target, int arr)
+{
+	struct frame *f = &s->st[s->depth++];
+
+	f->start = (uint32_t)pos;
+	f->idx = 0;
+	f->arr = arr;
+	f->node = f->self = -1;
+	if (target >= 0) {
+		f->self = s->nodes[target].pidx;
+		if (s->nodes[target].child >= 0)
+			f->node = target;
+	}
+	return f;
+}
+
+static int scan_run(struct scan *s)
+{
+	const char *p = s->p;
+	size_t n = s->n, pos = 0, a;
+	int32_t target = s->nodes ? 0 : -1;
+	struct frame *f = NULL;
+	struct num num;
+	uint8_t type;
+	int esc;
+
+value:
+	pos = skip_ws(p, pos, n);
+	if (pos >= n)
+		return fail(s, ERR_EOF, n);
+	a = pos;
+	switch (p[pos]) {
+	case '{': case '[':
+		if (s->depth == JS_MAX_DEPTH)
+			return fail(s, "nesting too deep", pos);
+		f = push(s, pos, target, p[pos] == '[');
+		pos = skip_ws(p, pos + 1, n);
+		if (pos < n && p[pos] == (f->arr ? ']' : '}')) {
+			pos++;
+			goto close;
+		}
+		if (!f->arr)
+			goto key;
+		target = match_index(s, f);
+		goto value;
+	case '"':
+		esc = 0;
+		pos = scan_string(s, pos + 1, &esc);
+		if (pos == SIZE_MAX)
+			return -1;
+		pos++;
+		if (target >= 0)
+			record(s, target, JS_STRING, a + 1, pos - 1, esc);
+		goto next;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		pos = num_scan(p, pos, n, &num);
+		if (pos == SIZE_MAX)
+			return fail(s, "invalid number", num.at);
+		if (target >= 0)
+			record(s, target, JS_NUMBER, a, pos, 0);
+		goto next;
+	case 't': case 'f': case 'n':
+		pos = scan_literal(s, pos, &type);
+		if (pos == SIZE_MAX)
+			return -1;
+		if (target >= 0)
+			record(s, target, type, a, pos, 0);
+		goto next;
+	default:
+		return fail(s, value_error(p[pos]), pos);
+	}
+close:
+	f = &s->st[--s->depth];
+	if (f->self >= 0) {
+		struct js_view *v = &s->out[f->self];
+
+		v->p = p + f->start;
+		v->n = (uint32_t)(pos - f->start);
+		v->type = f->arr ? JS_ARRAY : JS_OBJECT;
+		v->escaped = 0;
+	}
+next:
+	pos = skip_ws(p, pos, n);
+	if (s->depth == 0)
+		return pos == n ? 0 :
+		       fail(s, "trailing characters after JSON value", pos);
+	f = &s->st[s->depth - 1];
+	if (pos >= n)
+		return fail(s, ERR_EOF, n);
+	if (p[pos] == ',') {
+		pos = skip_ws(p, pos + 1, n);
+		if (!f->arr)
+			goto key;
+		f->idx++;
+		target = match_index(s, f);
+		goto value;
+	}
+	if (p[pos] == (f->arr ? ']' : '}')) {
+		pos++;
+		goto close;
+	}
+	return fail(s, f->arr ? "expected ',' or ']' in array" :
+	                        "expected ',' or '}' in object", pos);
+key:
+	if (pos >= n)
+		return fail(s, ERR_EOF, n);
+	if (p[pos] != '"')
+		return fail(s, "expected string key in object", pos);
+	a = pos + 1;
+	esc = 0;
+	pos = scan_string(s, a, &esc);
+	if (pos == SIZE_MAX)
+		return -1;
+	target = f->node >= 0 ? match_key(s, f->node, p + a, pos - a, esc) : -1;
+	pos = skip_ws(p, pos + 1, n);
+	if (pos >= n)
+		return fail(s, ERR_EOF, n);
+	if (p[pos] != ':')
+		return fail(s, "expected ':' after object key", pos);
+	pos++;
+	goto value;
+}
+
+int js_scan(const struct js_paths *ps, const char *p, size_t n,
+            struct js_view *out, struct js_err *err)
+{
+	struct scan s;
+	int cnt = js_paths_count(ps);
+
+	if (cnt > 0)
+		memset(out, 0, (size_t)cnt * sizeof *out);
+	s.p = p;
+	s.n = n;
+	s.nodes = cnt > 0 ? ps->nodes : NULL;
+	s.out = out;
+	s.err = err;
+	s.depth = 0;
+	if (n > UINT32_MAX)     /* views hold 32-bit lengths */
+		return fail(&s, "input too large", 0);
+	return scan_run(&s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers.                                                            */
+
+/* A number as m * 10^e10 with m's last digit non-zero; over: m would need
+ * more than 19 significant digits (m and e10 are then meaningless). */
+struct dec {
+	uint64_t m;
+	int64_t e10;
+	int over;
+};
+
+static const char *num_text(const struct js_view *v, size_t *len)
+{
+	*len = v->n;
+	if (v->type == JS_NUMBER || (v->type == JS_STRING && !v->escaped))
+		return v->p;
+	return NULL;
+}
+
+/* Explicit exponent value, saturating far beyond any double's range. */
+static int64_t num_exp(const char *p, const struct num *r)
+{
+	size_t i = r->e0;
+	int64_t e = 0;
+	int neg = 0;
+
+	if (i < r->e1 && (p[i] == '+' || p[i] == '-'))
+		neg = p[i++] == '-';
+	for (; i < r->e1; i++)
+		if (e < 1000000000)
+			e = e * 10 + (p[i] - '0');
+	return neg ? -e : e;
+}
+
+static void num_decimal(const char *p, const struct num *r, struct dec *d)
+{
+	static const uint64_t p10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL,
+		10000000000000000000ULL
+	};
+	uint64_t m = 0;
+	int64_t nd = 0, zeros = 0;
+
+	d->over = 0;
+	for (size_t i = r->i0; i < r->f1; i++) {
+		char c = p[i];
+
+		if (c == '.')
+			continue;
+		if (c == '0') {
+			zeros += nd > 0;
+			continue;
+		}
+		if (nd + zeros >= 19) {
+			d->over = 1;
+			break;
+		}
+		m = m * p10[zeros + 1] + (uint64_t)(c - '0');
+		nd += zeros + 1;
+		zeros = 0;
+	}
+	d->m = m;
+	d->e10 = num_exp(p, r) - (int64_t)(r->f1 - r->f0) + zeros;
+}
+
+/* Clinger's fast path: exact when m and 10^|e| are exact doubles and the
+ * platform rounds each operation once. */
+static int fast_double(const struct dec *d, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+	static const double p10[23] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+	const uint64_t lim = (uint64_t)1 << 53;
+	uint64_t m = d->m;
+	int64_t e = d->e10;
+
+	if (d->over || m > lim)
+		return 0;
+	while (e > 22 && m <= lim / 10) {
+		m *= 10;
+		e--;
+	}
+	if (e < -22 || e > 22)
+		return 0;
+	*out = e < 0 ? (double)m / p10[-e] : (double)m * p10[e];
+	return 1;
+#else
+	(void)d;
+	(void)out;
+	return 0;
+#endif
+}
+
+static size_t put_int(char *b, int64_t v)
+{
+	char tmp[24];
+	size_t k = 0, t = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	if (v < 0)
+		b[k++] = '-';
+	do {
+		tmp[t++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (t)
+		b[k++] = tmp[--t];
+	return k;
+}
+
+/* Correctly rounded conversion through strtod of "DIGITSeEXP" (no decimal
+ * point, so no locale dependence). Digits beyond SLOW_DIGITS are replaced
+ * by one sticky '1' when any is non-zero: a double's rounding boundaries
+ * have at most 767 significant digits, so the result is unchanged. */
+#define SLOW_DIGITS 800
+static double slow_double(const char *p, const struct num *r)
+{
+	char buf[SLOW_DIGITS + 32];
+	size_t k = 0;
+	int64_t dropped = 0, e;
+	int sticky = 0, started = 0, saved = errno;
+	double x;
+
+	for (size_t i = r->i0; i < r->f1; i++) {
+		char c = p[i];
+
+		if (c == '.' || (c == '0' && !started))
+			continue;
+		started = 1;
+		if (k < SLOW_DIGITS) {
+			buf[k++] = c;
+		} else {
+			dropped++;
+			sticky |= c != '0';
+		}
+	}
+	if (sticky) {
+		buf[k++] = '1';
+		dropped--;
+	}
+	e = num_exp(p, r) - (int64_t)(r->f1 - r->f0) + dropped;
+	e = e > 99999999 ? 99999999 : e < -99999999 ? -99999999 : e;
+	buf[k++] = 'e';
+	k += put_int(buf + k, e);
+	buf[k] = '\0';
+	x = strtod(buf, NULL);
+	errno = saved;
+	return x;
+}
+
+int js_number(const struct js_view *v, double *out)
+{
+	struct num r;
+	struct dec d;
+	size_t len;
+	const char *t = num_text(v, &len);
+	double x;
+
+	if (!t || num_scan(t, 0, len, &r) != len)
+		return -1;
+	num_decimal(t, &r, &d);
+	if (!d.over && d.m == 0)
+		x = 0.0;
+	else if (!fast_double(&d, &x))
+		x = slow_double(t, &r);
+	*out = r.neg ? -x : x;
+	return 0;
+}
+
+int js_int64(const struct js_view *v, int64_t *out)
+{
+	struct num r;
+	struct dec d;
+	size_t len;
+	const char *t = num_text(v, &len);
+	uint64_t x;
+
+	if (!t || num_scan(t, 0, len, &r) != len)
+		return -1;
+	num_decimal(t, &r, &d);
+	if (d.over)
+		return -1;      /* 20+ significant digits: fractional or >= 1e19 */
+	if (d.m == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (d.e10 < 0 || d.e10 > 18)
+		return -1;
+	x = d.m;
+	for (int64_t e = 0; e < d.e10; e++) {
+		if (x > UINT64_MAX / 10)
+			return -1;
+		x *= 10;
+	}
+	if (x > (uint64_t)INT64_MAX + (uint64_t)r.neg)
+		return -1;
+	if (!r.neg)
+		*out = (int64_t)x;
+	else
+		*out = x > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)x;
+	return 0;
+}
+
+static int str_bool(const struct js_view *v)
+{
+	static const char *const words[] = {
+		"true", "yes", "1", "y", "false", "no", "0", "none", "n", ""
+	};
+	char b[8];
+	long k = js_unescape(v, b, sizeof b);
+
+	if (k < 0)
+		return -1;
+	for (long i = 0; i < k; i++)
+		if (b[i] >= 'A' && b[i] <= 'Z')
+			b[i] = (char)(b[i] + ('a' - 'A'));
+	for (int w = 0; w < 10; w++)
+		if (strlen(words[w]) == (size_t)k && memcmp(words[w], b, (size_t)k) == 0)
+			return w < 4;
+	return -1;
+}
+
+int js_bool(const struct js_view *v)
+{
+	struct num r;
+	struct dec d;
+
+	switch (v->type) {
+	case JS_TRUE:
+		return 1;
+	case JS_FALSE: case JS_NULL:
+		return 0;
+	case JS_NUMBER:
+		if (num_scan(v->p, 0, v->n, &r) != v->n)
+			return -1;
+		num_decimal(v->p, &r, &d);
+		return d.over || d.m != 0;
+	case JS_STRING:
+		return str_bool(v);
+	default:
+		return -1;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Iterating already-validated containers.                             */
+
+/* End of the valid JSON value starting at pos. */
+static size_t skip_value(const char *p, size_t pos, size_t n)
+{
+	size_t depth = 0;
+
+	if (pos < n && p[pos] != '"' && p[pos] != '{' && p[pos] != '[') {
+		while (pos < n && !strchr(",]} \t\r\n", p[pos]))
+			pos++;
+		return pos;
+	}
+	while (pos < n) {
+		char c = p[pos];
+
+		if (c == '"') {
+			for (pos = find_special(p, pos + 1, n);
+			     pos < n && p[pos] != '"';
+			     pos = find_special(p, pos, n))
+				pos += p[pos] == '\\' ? 2 : 1;
+			pos = pos < n ? pos + 1 : n;
+		} else {
+			depth += c == '{' || c == '[';
+			depth -= (c == '}' || c == ']') && depth > 0;
+			pos++;
+		}
+		if (depth == 0)
+			break;
+	}
+	return pos;
+}
+
+static void make_view(const char *p, size_t a, size_t b, struct js_view *v)
+{
+	v->p = p + a;
+	v->n = (uint32_t)(b - a);
+	v->escaped = 0;
+	switch (p[a]) {
+	case '"':
+		v->type = JS_STRING;
+		v->p++;
+		v->n = b - a >= 2 ? (uint32_t)(b - a - 2) : 0;
+		v->escaped = memchr(v->p, '\\', v->n) != NULL;
+		break;
+	case '{': v->type = JS_OBJECT; break;
+	case '[': v->type = JS_ARRAY; break;
+	case 't': v->type = JS_TRUE; break;
+	case 'f': v->type = JS_FALSE; break;
+	case 'n': v->type = JS_NULL; break;
+	default: v->type = JS_NUMBER; break;
+	}
+}
+
+/* Moves past the opening bracket or the separating comma; returns the
+ * start of the next member, or SIZE_MAX at the end. */
+static size_t iter_step(const struct js_view *v, size_t i, char open, char close)
+{
+	const char *p = v->p;
+	size_t n = v->n;
+
+	if (i == 0) {
+		if (n == 0 || p[0] != open)
+			return SIZE_MAX;
+		i = 1;
+	} else {
+		i = skip_ws(p, i, n);
+		if (i < n && p[i] == ',')
+			i++;
+	}
+	i = skip_ws(p, i, n);
+	return i >= n || p[i] == close ? SIZE_MAX : i;
+}
+
+int js_array_next(const struct js_view *arr, size_t *pos, struct js_view *elem)
+{
+	size_t i, e;
+
+	if (arr->type != JS_ARRAY)
+		return 0;
+	i = iter_step(arr, *pos, '[', ']');
+	if (i == SIZE_MAX)
+		return 0;
+	e = skip_value(arr->p, i, arr->n);
+	make_view(arr->p, i, e, elem);
+	*pos = e;
+	return 1;
+}
+
+int js_object_next(const struct js_view *obj, size_t *pos,
+                   struct js_view *key, struct js_view *val)
+{
+	const char *p = obj->p;
+	size_t n = obj->n, i, e;
+
+	if (obj->type != JS_OBJECT)
+		return 0;
+	i = iter_step(obj, *pos, '{', '}');
+	if (i == SIZE_MAX || p[i] != '"')
+		return 0;
+	e = skip_value(p, i, n);
+	make_view(p, i, e, key);
+	i = skip_ws(p, e, n);
+	if (i >= n || p[i] != ':')
+		return 0;
+	i = skip_ws(p, i + 1, n);
+	e = skip_value(p, i, n);
+	make_view(p, i, e, val);
+	*pos = e;
+	return 1;
+}

@@ -1,0 +1,253 @@
+/* options.c - the option table, getopt_long parsing and --help. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "render.h"
+
+enum {
+	O_BY = 256, O_MAP, O_TZ, O_REQUERY, O_STRICT, O_PRICES, O_NO_LOG_COST,
+	O_NO_BUILTIN, O_MAX_MSG, O_COLOR, O_NO_CSV_GUARD
+};
+
+const struct optdef options_table[] = {
+	{ "format", 'f', 1, "FMT", "table|csv|json", "output format (default: table on a terminal, else csv)" },
+	{ "by", O_BY, 1, "KEYS", "model|provider|user|feature|status|error_type|session|hour|day|week|month|hour_of_day|weekday",
+	  "break down by fields, time buckets or JSON paths, comma-separated" },
+	{ "map", O_MAP, 1, "FIELD=PATH[:UNIT]", NULL, "read a canonical field from a JSON path (repeatable)" },
+	{ "tz", O_TZ, 1, "ZONE", NULL, "time zone for calendar buckets (IANA name or +HH:MM; default UTC)" },
+	{ "requery-window", O_REQUERY, 1, "DURATION", NULL, "gap that makes a re-query (default 30s; units ms, s, m)" },
+	{ "prices", O_PRICES, 1, "FILE", "@file", "price table: LiteLLM JSON or model,input,output CSV" },
+	{ "no-log-cost", O_NO_LOG_COST, 0, NULL, NULL, "ignore the log's cost; price every request from the table" },
+	{ "no-builtin-prices", O_NO_BUILTIN, 0, NULL, NULL, "do not use the built-in price table" },
+	{ "jobs", 'j', 1, "N", NULL, "worker threads (default: number of cores)" },
+	{ "strict", O_STRICT, 0, NULL, NULL, "exit 1 when any line is rejected" },
+	{ "max-errors", O_MAX_MSG, 1, "N", NULL, "rejected lines to report on stderr (default 10)" },
+	{ "color", O_COLOR, 1, "WHEN", "auto|always|never", "colour in tables (default auto; NO_COLOR respected)" },
+	{ "no-csv-guard", O_NO_CSV_GUARD, 0, NULL, NULL, "do not neutralise formula-like CSV cells" },
+	{ "quiet", 'q', 0, NULL, NULL, "no warnings on stderr" },
+	{ "help", 'h', 0, NULL, NULL, "show this help" },
+	{ "version", 'V', 0, NULL, NULL, "show the version" },
+	{ NULL, 0, 0, NULL, NULL, NULL }
+};
+
+const char *const options_reports[] = { "summary", NULL };
+
+void
+options_help(FILE *f)
+{
+	const struct optdef *d;
+	char lhs[64];
+
+	fputs("usage: llmstat [REPORT] [options] [FILE ...]\n\n"
+	    "Reads JSONL logs of LLM requests (files or stdin; plain, gzip or zstd)\n"
+	    "and prints product KPIs: cost, tokens, latency, errors, users, sessions.\n\n"
+	    "Reports: summary (default)\n\nOptions:\n", f);
+	for (d = options_table; d->name; d++) {
+		if (d->key < 256)
+			snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", d->key, d->name,
+			    d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(lhs, sizeof(lhs), "    --%s%s%s", d->name, d->arg ? " " : "",
+			    d->arg ? d->arg : "");
+		fprintf(f, "  %-28s %s\n", lhs, d->help);
+	}
+	fputs("\nExamples:\n"
+	    "  llmstat app.jsonl                      summary table\n"
+	    "  zcat logs/*.gz | llmstat -f json       summary as JSON from a pipe\n"
+	    "  llmstat --by model -f csv app.jsonl    per-model rows for a spreadsheet\n"
+	    "\nExit status: 0 ok, 1 input error, 2 usage error.\n", f);
+}
+
+static int
+usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "llmstat: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+	fputs("Try 'llmstat --help' for more information.\n", stderr);
+	return 2;
+}
+
+static int
+parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* "30", "30s", "1500ms", "2m" -> seconds. */
+static int
+parse_duration(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !(v >= 0))
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		v /= 1000;
+	else if (strcmp(end, "m") == 0)
+		v *= 60;
+	else if (strcmp(end, "h") == 0)
+		v *= 3600;
+	else if (*end && strcmp(end, "s") != 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+format_by_name(const char *s)
+{
+	if (strcmp(s, "table") == 0)
+		return FMT_TABLE;
+	if (strcmp(s, "csv") == 0)
+		return FMT_CSV;
+	if (strcmp(s, "json") == 0)
+		return FMT_JSON;
+	return -1;
+}
+
+static int
+apply(struct options *o, int key, const char *arg)
+{
+	switch (key) {
+	case 'f':
+		if ((o->format = format_by_name(arg)) < 0)
+			return usage_error("unknown format (table, csv, json)", arg);
+		return 0;
+	case 'j':
+		return parse_int(arg, 1, 256, &o->jobs) ? usage_error("--jobs wants 1 to 256", arg) : 0;
+	case O_BY: o->by = arg; return 0;
+	case O_MAP:
+		if (o->nmaps >= OPT_MAX_LIST)
+			return usage_error("too many --map options", NULL);
+		o->maps[o->nmaps++] = arg;
+		return 0;
+	case O_TZ: o->tz = arg; return 0;
+	case O_REQUERY:
+		return parse_duration(arg, &o->requery_s) ? usage_error("bad --requery-window", arg) : 0;
+	case O_STRICT: o->strict = 1; return 0;
+	case O_PRICES: o->prices = arg; return 0;
+	case O_NO_LOG_COST: o->no_log_cost = 1; return 0;
+	case O_NO_BUILTIN: o->no_builtin_prices = 1; return 0;
+	case O_MAX_MSG:
+		return parse_int(arg, 0, 1000000, &o->max_messages) ? usage_error("bad --max-errors", arg) : 0;
+	case O_COLOR:
+		if (strcmp(arg, "auto") == 0)
+			o->color = -1;
+		else if (strcmp(arg, "always") == 0)
+			o->color = 1;
+		else if (strcmp(arg, "never") == 0)
+			o->color = 0;
+		else
+			return usage_error("--color wants auto, always or never", arg);
+		return 0;
+	case O_NO_CSV_GUARD: o->csv_guard = 0; return 0;
+	case 'q': o->quiet = 1; return 0;
+	default: return 2;
+	}
+}
+
+static void
+defaults(struct options *o)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(o, 0, sizeof(*o));
+	o->report = "summary";
+	o->format = -1;
+	o->jobs = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+	o->requery_s = 30;
+	o->max_messages = 10;
+	o->color = -1;
+	o->csv_guard = 1;
+}
+
+/* Builds getopt_long's tables from options_table. */
+static void
+build_getopt(struct option *lo, char *so)
+{
+	const struct optdef *d;
+	int i = 0, k = 0;
+
+	for (d = options_table; d->name; d++, i++) {
+		lo[i].name = d->name;
+		lo[i].has_arg = d->has_arg ? required_argument : no_argument;
+		lo[i].flag = NULL;
+		lo[i].val = d->key;
+		if (d->key < 256) {
+			so[k++] = (char)d->key;
+			if (d->has_arg)
+				so[k++] = ':';
+		}
+	}
+	memset(&lo[i], 0, sizeof(lo[i]));
+	so[k] = '\0';
+}
+
+static int
+is_report(const char *s)
+{
+	int i;
+
+	for (i = 0; options_reports[i]; i++)
+		if (strcmp(options_reports[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+int
+options_parse(struct options *o, int argc, char **argv)
+{
+	struct option lo[64];
+	char so[128];
+	int c, rc;
+
+	defaults(o);
+	build_getopt(lo, so);
+	if (argc > 1 && is_report(argv[1]) && access(argv[1], F_OK) != 0) {
+		o->report = argv[1];
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, so + 0, lo, NULL)) != -1) {
+		if (c == 'h') {
+			options_help(stdout);
+			return 1;
+		}
+		if (c == 'V') {
+			printf("llmstat %s\n", LLMSTAT_VERSION);
+			return 1;
+		}
+		if (c == '?' || c == ':') {
+			if (optopt && optopt < 256)
+				fprintf(stderr, "llmstat: %s option: -%c\n",
+				    c == ':' ? "missing argument for" : "unknown", optopt);
+			else
+				fprintf(stderr, "llmstat: unknown option or missing argument: %s\n", argv[optind - 1]);
+			fputs("Try 'llmstat --help' for more information.\n", stderr);
+			return 2;
+		}
+		if ((rc = apply(o, c, optarg)) != 0)
+			return rc;
+	}
+	o->files = argv + optind;
+	return 0;
+}

@@ -1,0 +1,616 @@
+/* render.c - table, CSV and JSON output of computed metrics. */
+#include "render.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- shared helpers ------------------------------------------------- */
+
+void
+render_num(FILE *f, double d)
+{
+	char buf[40];
+	int prec;
+
+	if (d == 0)
+		d = 0;          /* no "-0" */
+	if (d == floor(d) && fabs(d) < 1e15) {
+		fprintf(f, "%.0f", d);
+		return;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	fputs(buf, f);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		len = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void
+render_json_str(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	fputc('"', f);
+	while (i < n) {
+		unsigned char ch = p[i];
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\u%04x", ch);
+		else if ((l = utf8_len(p + i, n - i)) == 0) {
+			fputs("\\ufffd", f);
+			i++;
+			continue;
+		} else {
+			fwrite(p + i, 1, l, f);
+			i += l;
+			continue;
+		}
+		i++;
+	}
+	fputc('"', f);
+}
+
+void
+render_safe(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, l;
+
+	while (i < n) {
+		if (p[i] < 0x20 || p[i] == 0x7f || (l = utf8_len(p + i, n - i)) == 0) {
+			fprintf(f, "\\x%02x", p[i]);
+			i++;
+		} else if (l == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) {
+			fprintf(f, "\\u%04x", p[i + 1]);        /* C1 controls, e.g. CSI */
+			i += 2;
+		} else {
+			fwrite(p + i, 1, l, f);
+			i += l;
+		}
+	}
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static void
+json_value(FILE *f, const struct metric *m)
+{
+	char d[11];
+	size_t i;
+
+	switch (m->kind) {
+	case M_INT: fprintf(f, "%lld", (long long)m->i); break;
+	case M_NUM: render_num(f, m->d); break;
+	case M_STR: render_json_str(f, m->s, strlen(m->s)); break;
+	case M_DATES:
+		fputc('[', f);
+		for (i = 0; i < m->n; i++) {
+			ltime_fmt_date(m->days[i], d);
+			fprintf(f, "%s\"%s\"", i ? "," : "", d);
+		}
+		fputc(']', f);
+		break;
+	case M_STRS:
+		fputc('[', f);
+		for (i = 0; i < m->n; i++) {
+			fputs(i ? "," : "", f);
+			render_json_str(f, m->strs[i], strlen(m->strs[i]));
+		}
+		fputc(']', f);
+		break;
+	default: fputs("null", f);
+	}
+}
+
+/* Writes the members of l (those named in only, when given), after *k
+ * members already written. */
+static void
+json_members(FILE *f, const struct mlist *l, const char *const *only, size_t *k)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->len; i++) {
+		for (j = 0; only && only[j] && strcmp(only[j], l->m[i].name); j++)
+			;
+		if (only && !only[j])
+			continue;
+		fputs((*k)++ ? "," : "", f);
+		render_json_str(f, l->m[i].name, strlen(l->m[i].name));
+		fputc(':', f);
+		json_value(f, &l->m[i]);
+	}
+}
+
+static void
+json_object(FILE *f, const struct mlist *l, const char *const *only)
+{
+	size_t k = 0;
+
+	fputc('{', f);
+	json_members(f, l, only, &k);
+	fputc('}', f);
+}
+
+static int
+json_summary(FILE *f, const struct kpis *k)
+{
+	fputs("{\"llmstat\":1,\"metrics\":", f);
+	json_object(f, &k->summary, NULL);
+	fputs(",\"quality\":", f);
+	json_object(f, &k->quality, NULL);
+	fputs("}\n", f);
+	return 0;
+}
+
+static int
+json_groups(FILE *f, const struct kpis *k, const char *const *by, const char *const *cols)
+{
+	size_t i;
+
+	fputs("{\"llmstat\":1,\"by\":[", f);
+	for (i = 0; by[i]; i++) {
+		fputs(i ? "," : "", f);
+		render_json_str(f, by[i], strlen(by[i]));
+	}
+	fputs("],\"groups\":[", f);
+	for (i = 0; i < k->nrows; i++) {
+		size_t n = 0;
+
+		fputs(i ? ",{" : "{", f);
+		json_members(f, &k->rows[i].keys, NULL, &n);
+		json_members(f, &k->rows[i].vals, cols, &n);
+		fputc('}', f);
+	}
+	fputs("],\"quality\":", f);
+	json_object(f, &k->quality, NULL);
+	fputs("}\n", f);
+	return 0;
+}
+
+/* ---- CSV ------------------------------------------------------------- */
+
+static void
+csv_text(FILE *f, const char *s, int guard)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (guard && strchr("=+-@\t\r", s[0]) && s[0])
+		quote = 1;
+	if (!quote) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	if (guard && s[0] && strchr("=+-@\t\r", s[0]))
+		fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+csv_value(FILE *f, const struct metric *m, int guard)
+{
+	char d[11];
+	size_t i;
+
+	switch (m->kind) {
+	case M_INT: fprintf(f, "%lld", (long long)m->i); break;
+	case M_NUM: render_num(f, m->d); break;
+	case M_STR: csv_text(f, m->s, guard); break;
+	case M_DATES:
+		for (i = 0; i < m->n; i++) {
+			ltime_fmt_date(m->days[i], d);
+			fprintf(f, "%s%s", i ? ";" : "", d);
+		}
+		break;
+	case M_STRS: {
+		size_t len = 1;
+		char *buf, *p;
+
+		for (i = 0; i < m->n; i++)
+			len += strlen(m->strs[i]) + 1;
+		p = buf = xmalloc(len);
+		for (i = 0; i < m->n; i++) {
+			if (i)
+				*p++ = ';';
+			memcpy(p, m->strs[i], strlen(m->strs[i]));
+			p += strlen(m->strs[i]);
+		}
+		*p = '\0';
+		csv_text(f, buf, guard);
+		free(buf);
+		break;
+	}
+	default: break;
+	}
+}
+
+static int
+csv_summary(FILE *f, const struct kpis *k, int guard)
+{
+	size_t i;
+
+	fputs("metric,value\r\n", f);
+	for (i = 0; i < k->summary.len; i++) {
+		fprintf(f, "%s,", k->summary.m[i].name);
+		csv_value(f, &k->summary.m[i], guard);
+		fputs("\r\n", f);
+	}
+	for (i = 0; i < k->quality.len; i++) {
+		if (mlist_find(&k->summary, k->quality.m[i].name))
+			continue;
+		fprintf(f, "%s,", k->quality.m[i].name);
+		csv_value(f, &k->quality.m[i], guard);
+		fputs("\r\n", f);
+	}
+	return 0;
+}
+
+static int
+wanted(const char *name, const char *const *cols)
+{
+	size_t j;
+
+	if (cols == NULL)
+		return 1;
+	for (j = 0; cols[j]; j++)
+		if (strcmp(cols[j], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+csv_groups(FILE *f, const struct kpis *k, const char *const *by, const char *const *cols, int guard)
+{
+	size_t i, j, n = 0;
+	const struct mlist *first = k->nrows ? &k->rows[0].vals : NULL;
+
+	for (i = 0; by[i]; i++)
+		fprintf(f, "%s%s", i ? "," : "", by[i]);
+	n = i;
+	if (first == NULL && cols)
+		for (j = 0; cols[j]; j++)
+			fprintf(f, ",%s", cols[j]);
+	for (j = 0; first && j < first->len; j++)
+		if (wanted(first->m[j].name, cols))
+			fprintf(f, ",%s", first->m[j].name);
+	fputs("\r\n", f);
+	for (i = 0; i < k->nrows; i++) {
+		for (j = 0; j < n; j++) {
+			fputs(j ? "," : "", f);
+			csv_value(f, &k->rows[i].keys.m[j], guard);
+		}
+		for (j = 0; j < k->rows[i].vals.len; j++) {
+			if (!wanted(k->rows[i].vals.m[j].name, cols))
+				continue;
+			fputc(',', f);
+			csv_value(f, &k->rows[i].vals.m[j], guard);
+		}
+		fputs("\r\n", f);
+	}
+	return 0;
+}
+
+/* ---- tables ---------------------------------------------------------- */
+
+/* Writes n with thousands separators. */
+static void
+thousands(char *buf, size_t cap, long long n)
+{
+	char tmp[32];
+	int len = snprintf(tmp, sizeof(tmp), "%lld", n < 0 ? -n : n), i, o = 0;
+
+	if (n < 0 && o < (int)cap - 1)
+		buf[o++] = '-';
+	for (i = 0; i < len && o < (int)cap - 2; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+}
+
+static void
+human_num(char *buf, size_t cap, double v, int unit)
+{
+	char t[40];
+
+	switch (unit) {
+	case MU_USD:
+		if (fabs(v) >= 1) {
+			thousands(t, sizeof(t), (long long)floor(fabs(v)));
+			snprintf(buf, cap, "%s$%s.%02d", v < 0 ? "-" : "", t,
+			    (int)floor(fmod(fabs(v), 1.0) * 100 + 1e-9));
+		} else
+			snprintf(buf, cap, "$%.4g", v);
+		break;
+	case MU_MS:
+		if (v >= 1000)
+			snprintf(buf, cap, "%.2f s", v / 1000);
+		else
+			snprintf(buf, cap, "%.1f ms", v);
+		break;
+	case MU_RATIO: snprintf(buf, cap, "%.2f%%", v * 100); break;
+	case MU_RPS: snprintf(buf, cap, "%.3f/s", v); break;
+	case MU_TOKENS:
+		if (v >= 1e6)
+			snprintf(buf, cap, "%.2fM", v / 1e6);
+		else if (v >= 1e4)
+			snprintf(buf, cap, "%.1fk", v / 1e3);
+		else
+			snprintf(buf, cap, "%.1f", v);
+		break;
+	default: snprintf(buf, cap, "%.2f", v); break;
+	}
+}
+
+static void
+human(char *buf, size_t cap, const struct metric *m)
+{
+	char d[11];
+	size_t i, o = 0;
+
+	switch (m->kind) {
+	case M_INT:
+		if (m->unit == MU_TOKENS && m->i >= 100000)
+			human_num(buf, cap, (double)m->i, MU_TOKENS);
+		else
+			thousands(buf, cap, (long long)m->i);
+		break;
+	case M_NUM: human_num(buf, cap, m->d, m->unit); break;
+	case M_STR: snprintf(buf, cap, "%s", m->s); break;
+	case M_DATES:
+	case M_STRS:
+		buf[0] = '\0';
+		for (i = 0; i < m->n && o + 14 < cap; i++) {
+			if (m->kind == M_DATES)
+				ltime_fmt_date(m->days[i], d);
+			o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? " " : "",
+			    m->kind == M_DATES ? d : m->strs[i]);
+		}
+		if (m->n == 0)
+			snprintf(buf, cap, "none");
+		break;
+	default: snprintf(buf, cap, "-"); break;
+	}
+}
+
+/* Copies s for a terminal: control bytes and invalid UTF-8 as \xNN. */
+static void
+safe_copy(char *dst, size_t cap, const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m == NULL) {
+		snprintf(dst, cap, "?");
+		return;
+	}
+	render_safe(m, s);
+	fclose(m);
+	snprintf(dst, cap, "%s", buf);
+	free(buf);
+}
+
+static const char *const section_names[] = {
+	"Volume", "Cost", "Tokens", "Latency", "Users & sessions", "Quality",
+	"Daily cost", "Data quality"
+};
+
+#define CELLW 44        /* one section column: label + value */
+
+/* Lines of one section, each CELLW wide, into lines[]. Returns the count. */
+static int
+section_lines(const struct mlist *l, int sec, char lines[][CELLW * 4], int max)
+{
+	int n = 0;
+	size_t i, j;
+	char label[64], val[128], raw[128];
+
+	for (i = 0; i < l->len && n < max; i++) {
+		if (l->m[i].section != sec)
+			continue;
+		snprintf(label, sizeof(label), "%s", l->m[i].name);
+		for (j = 0; label[j]; j++)
+			if (label[j] == '_')
+				label[j] = ' ';
+		human(raw, sizeof(raw), &l->m[i]);
+		safe_copy(val, sizeof(val), raw);
+		snprintf(lines[n++], CELLW * 4, "  %-26.26s %14s", label, val);
+	}
+	return n;
+}
+
+static void
+sparkline(FILE *f, const struct kpis *k, int width)
+{
+	static const char *const bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	size_t n = k->ndaily, start, i;
+	double max = 0;
+
+	if (n < 2)
+		return;
+	start = n > (size_t)(width - 24) ? n - (size_t)(width - 24) : 0;
+	for (i = start; i < n; i++)
+		if (k->daily_cost[i] > max)
+			max = k->daily_cost[i];
+	fputs("  daily cost trend       ", f);
+	for (i = start; i < n; i++)
+		fputs(bars[max > 0 ? (int)(k->daily_cost[i] / max * 7.0 + 0.5) : 0], f);
+	fputc('\n', f);
+}
+
+static void
+table_pair(FILE *f, const struct mlist *l, int a, int b, int two, int color)
+{
+	static char la[64][CELLW * 4], lb[64][CELLW * 4];
+	int na = section_lines(l, a, la, 64), nb = b >= 0 ? section_lines(l, b, lb, 64) : 0, i;
+	const char *on = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+
+	if (!two) {
+		fprintf(f, "%s%s%s\n", on, section_names[a], off);
+		for (i = 0; i < na; i++)
+			fprintf(f, "%s\n", la[i]);
+		if (b >= 0)
+			table_pair(f, l, b, -1, 0, color);
+		return;
+	}
+	fprintf(f, "%s%-*s%s", on, CELLW + 2, section_names[a], off);
+	fprintf(f, "%s%s%s\n", on, b >= 0 ? section_names[b] : "", off);
+	for (i = 0; i < na || i < nb; i++)
+		fprintf(f, "%-*s  %s\n", CELLW, i < na ? la[i] : "", i < nb ? lb[i] : "");
+}
+
+static int
+table_summary(FILE *f, const struct kpis *k, const struct render_conf *rc)
+{
+	int two = rc->width >= 2 * CELLW + 2;
+	struct mlist dq = k->quality;
+
+	fprintf(f, "%s%s%s\n\n", rc->color ? "\033[1m" : "", rc->title ? rc->title : "llmstat summary",
+	    rc->color ? "\033[0m" : "");
+	table_pair(f, &k->summary, MS_VOLUME, MS_LATENCY, two, rc->color);
+	fputc('\n', f);
+	table_pair(f, &k->summary, MS_COST, MS_USERS, two, rc->color);
+	fputc('\n', f);
+	table_pair(f, &k->summary, MS_QUALITY, MS_TOKENS, two, rc->color);
+	fputc('\n', f);
+	table_pair(f, &k->summary, MS_DAILY, -1, 0, rc->color);
+	sparkline(f, k, rc->width);
+	fputc('\n', f);
+	table_pair(f, &dq, MS_DATA, -1, 0, rc->color);
+	return 0;
+}
+
+static const char *const default_cols[] = {
+	"requests", "requests_share", "error_rate", "total_cost", "cost_share",
+	"tokens_per_request", "latency_p50", "latency_p95", NULL
+};
+
+static int
+table_groups(FILE *f, const struct kpis *k, const char *const *by,
+             const char *const *cols, const struct render_conf *rc)
+{
+	size_t nk, nc, r, j, used;
+	int w[32], keyw = 40;
+	char cell[160];
+	const char *const *c = cols ? cols : default_cols;
+
+	for (nk = 0; by[nk]; nk++)
+		;
+	for (nc = 0; c[nc] && nc + nk < 32; nc++)
+		;
+	for (j = 0; j < nk; j++)
+		w[j] = (int)strlen(by[j]);
+	for (j = 0; j < nc; j++)
+		w[nk + j] = (int)strlen(c[j]);
+	for (r = 0; r < k->nrows; r++) {
+		for (j = 0; j < nk + nc; j++) {
+			const struct metric *m = j < nk ? &k->rows[r].keys.m[j] : mlist_find(&k->rows[r].vals, c[j - nk]);
+			int l;
+
+			if (m == NULL)
+				continue;
+			human(cell, sizeof(cell), m);
+			l = (int)strlen(cell);
+			if (l > w[j])
+				w[j] = l > keyw ? keyw : l;
+		}
+	}
+	for (used = 0, j = 0; j < nk + nc; j++) {
+		if (j >= nk && used + (size_t)w[j] + 2 > (size_t)rc->width)
+			break;
+		used += (size_t)w[j] + 2;
+	}
+	nc = j - nk;
+	for (j = 0; j < nk + nc; j++)
+		fprintf(f, j < nk ? "%-*s  " : "%*s  ", w[j], j < nk ? by[j] : c[j - nk]);
+	fputc('\n', f);
+	for (r = 0; r < k->nrows; r++) {
+		for (j = 0; j < nk + nc; j++) {
+			const struct metric *m = j < nk ? &k->rows[r].keys.m[j] : mlist_find(&k->rows[r].vals, c[j - nk]);
+			char raw[160];
+
+			if (m == NULL)
+				snprintf(cell, sizeof(cell), "-");
+			else if (m->kind == M_NULL && j < nk)
+				snprintf(cell, sizeof(cell), "(none)");
+			else {
+				human(raw, sizeof(raw), m);
+				safe_copy(cell, (size_t)w[j] + 1, raw);
+			}
+			fprintf(f, j < nk ? "%-*s  " : "%*s  ", w[j], cell);
+		}
+		fputc('\n', f);
+	}
+	return 0;
+}
+
+int
+render_summary(FILE *f, const struct kpis *k, const struct render_conf *rc)
+{
+	switch (rc->format) {
+	case FMT_JSON: json_summary(f, k); break;
+	case FMT_CSV: csv_summary(f, k, rc->csv_guard); break;
+	default: table_summary(f, k, rc); break;
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int
+render_groups(FILE *f, const struct kpis *k, const char *const *by,
+              const char *const *cols, const struct render_conf *rc)
+{
+	switch (rc->format) {
+	case FMT_JSON: json_groups(f, k, by, cols); break;
+	case FMT_CSV: csv_groups(f, k, by, cols, rc->csv_guard); break;
+	default: table_groups(f, k, by, cols, rc); break;
+	}
+	return ferror(f) ? -1 : 0;
+}

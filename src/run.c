@@ -1,0 +1,487 @@
+/* run.c - the data path from bytes to aggregate: chunking, worker threads,
+ * per-line scan -> record -> price -> aggregate, and error reports. */
+#include "run.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "jsonscan.h"
+#include "util.h"
+
+#define CHUNK (4u << 20)        /* bytes of whole lines handed to a worker */
+#define SCRATCH (1u << 16)      /* decoded strings of one line */
+#define KEYBUF 4096             /* one --by key text */
+
+struct chunk {
+	const char *p;          /* whole lines; the last may lack its '\n' */
+	size_t len;
+	char *own;              /* buffer to free after use, or NULL (mapped) */
+	int file;               /* index into rctx.names */
+	uint32_t seq;           /* chunk number within its file */
+	uint64_t lines;         /* lines in the chunk, set by the worker */
+};
+
+struct lerr {                   /* a rejected line, for the report */
+	int file;
+	uint32_t seq;
+	uint64_t line;          /* within its chunk, 1-based */
+	const char *msg;        /* static */
+	size_t col;             /* 1-based byte column, 0 when none */
+};
+
+struct worker {
+	const struct run_conf *conf;
+	struct agg agg;
+	struct js_view *views;
+	char *scratch, *key;
+	struct lerr *errs;      /* the earliest max_messages rejected lines */
+	int nerr;
+	struct ltime_cache tzc;
+	const char *pmodel;     /* last model priced, and its price */
+	size_t pmodel_n;
+	const struct price *pprice;
+	pthread_t tid;
+	struct rctx *rc;
+};
+
+struct rctx {
+	const struct run_conf *conf;
+	struct worker *w;
+	int nw;
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	struct chunk **queue;   /* ring of pending chunks */
+	size_t qcap, qhead, qlen;
+	int done;
+	struct chunk **chunks;  /* every chunk made, in order */
+	size_t nchunks, chunks_cap;
+	const char **names;     /* file names, by index */
+	size_t nnames, names_cap;
+	struct input **open;    /* mapped inputs, closed at the end */
+	size_t nopen, open_cap;
+};
+
+static int
+err_before(const struct lerr *a, const struct lerr *b)
+{
+	if (a->file != b->file)
+		return a->file < b->file;
+	if (a->seq != b->seq)
+		return a->seq < b->seq;
+	return a->line < b->line;
+}
+
+/* Keeps the earliest rejected lines: replaces the latest when full. */
+static void
+note_error(struct worker *w, const struct chunk *ch, uint64_t line, const char *msg, size_t col)
+{
+	struct lerr e = { ch->file, ch->seq, line, msg, col };
+	int i, last = 0;
+
+	w->agg.rejected_lines++;
+	if (w->conf->max_messages <= 0)
+		return;
+	if (w->nerr < w->conf->max_messages) {
+		w->errs[w->nerr++] = e;
+		return;
+	}
+	for (i = 1; i < w->nerr; i++)
+		if (err_before(&w->errs[last], &w->errs[i]))
+			last = i;
+	if (err_before(&e, &w->errs[last]))
+		w->errs[last] = e;
+}
+
+static int
+is_blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static void
+price(struct worker *w, struct record *r)
+{
+	const struct price *pr;
+
+	if (!w->conf->use_log_cost)
+		r->has &= ~(uint32_t)R_COST;
+	if (w->conf->prices == NULL || r->model.p == NULL)
+		return;
+	if (w->pmodel && w->pmodel_n == r->model.n && memcmp(w->pmodel, r->model.p, r->model.n) == 0)
+		pr = w->pprice;
+	else {
+		pr = prices_find(w->conf->prices, r->model.p, r->model.n);
+		free((char *)w->pmodel);
+		w->pmodel = xstrndup(r->model.p, r->model.n);
+		w->pmodel_n = r->model.n;
+		w->pprice = pr;
+	}
+	if (pr == NULL)
+		return;
+	r->list_pico = price_cost_pico(pr, r);
+	r->has |= R_LIST;
+	if (!(r->has & R_COST)) {
+		r->cost_pico = r->list_pico;
+		r->has |= R_COST;
+	}
+}
+
+static void
+do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint64_t ln)
+{
+	const struct run_conf *c = w->conf;
+	struct record rec;
+	struct js_err je;
+	const char *why = NULL;
+	size_t i = 0, klen = 0;
+
+	w->agg.lines_read++;
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (ch->seq == 0 && ln == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;         /* a UTF-8 byte order mark */
+		n -= 3;
+	}
+	if (is_blank(p, n)) {
+		w->agg.blank_lines++;
+		return;
+	}
+	while (p[i] == ' ' || p[i] == '\t')
+		i++;
+	if (p[i] != '{') {
+		note_error(w, ch, ln, "not a JSON object", i + 1);
+		return;
+	}
+	if (js_scan(c->schema->paths, p, n, w->views, &je) < 0) {
+		note_error(w, ch, ln, je.msg, je.pos + 1);
+		return;
+	}
+	if (schema_fill(c->schema, w->views, &rec, w->scratch, SCRATCH, &why, &w->agg.invalid_values) < 0) {
+		note_error(w, ch, ln, why, 0);
+		return;
+	}
+	price(w, &rec);
+	if (c->by)
+		klen = bykey_build(c->by, &rec, w->views, c->agg->tz, &w->tzc, w->key, KEYBUF);
+	agg_add(&w->agg, &rec, c->by ? w->key : NULL, klen);
+}
+
+static void
+do_chunk(struct worker *w, struct chunk *ch)
+{
+	const char *p = ch->p, *end = ch->p + ch->len, *nl;
+	uint64_t ln = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		do_line(w, p, (size_t)((nl ? nl : end) - p), ch, ++ln);
+		p = nl ? nl + 1 : end;
+	}
+	ch->lines = ln;
+	free(ch->own);
+	ch->own = NULL;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rctx *rc = w->rc;
+	struct chunk *ch;
+
+	for (;;) {
+		pthread_mutex_lock(&rc->mu);
+		while (rc->qlen == 0 && !rc->done)
+			pthread_cond_wait(&rc->more, &rc->mu);
+		if (rc->qlen == 0) {
+			pthread_mutex_unlock(&rc->mu);
+			return NULL;
+		}
+		ch = rc->queue[rc->qhead];
+		rc->qhead = (rc->qhead + 1) % rc->qcap;
+		rc->qlen--;
+		pthread_cond_signal(&rc->room);
+		pthread_mutex_unlock(&rc->mu);
+		do_chunk(w, ch);
+	}
+}
+
+static void
+submit(struct rctx *rc, const char *p, size_t len, char *own, int file, uint32_t seq)
+{
+	struct chunk *ch = xcalloc(1, sizeof(*ch));
+
+	ch->p = p;
+	ch->len = len;
+	ch->own = own;
+	ch->file = file;
+	ch->seq = seq;
+	xgrow((void **)&rc->chunks, &rc->chunks_cap, rc->nchunks + 1, sizeof(*rc->chunks));
+	rc->chunks[rc->nchunks++] = ch;
+	if (rc->nw == 1) {
+		do_chunk(&rc->w[0], ch);
+		return;
+	}
+	pthread_mutex_lock(&rc->mu);
+	while (rc->qlen == rc->qcap)
+		pthread_cond_wait(&rc->room, &rc->mu);
+	rc->queue[(rc->qhead + rc->qlen) % rc->qcap] = ch;
+	rc->qlen++;
+	pthread_cond_signal(&rc->more);
+	pthread_mutex_unlock(&rc->mu);
+}
+
+/* A mapped file: chunks end just after a newline. */
+static void
+feed_mapped(struct rctx *rc, const char *p, size_t len, int file)
+{
+	size_t off = 0, end;
+	uint32_t seq = 0;
+	const char *nl;
+
+	while (off < len) {
+		end = off + CHUNK < len ? off + CHUNK : len;
+		if (end < len && (nl = memchr(p + end, '\n', len - end)) != NULL)
+			end = (size_t)(nl - p) + 1;
+		else if (end < len)
+			end = len;
+		submit(rc, p + off, end - off, NULL, file, seq++);
+		off = end;
+	}
+}
+
+/* A stream: read into buffers, hand over whole lines, carry the rest. */
+static int
+feed_stream(struct rctx *rc, struct input *in, int file)
+{
+	size_t cap = CHUNK, len = 0;
+	char *buf = xmalloc(cap), err[256];
+	uint32_t seq = 0;
+	long r = 1;
+	const char *nl;
+
+	while (r > 0) {
+		while (len < cap && (r = input_read(in, buf + len, cap - len, err, sizeof(err))) > 0)
+			len += (size_t)r;
+		nl = len ? memrchr(buf, '\n', len) : NULL;
+		if (r > 0 && nl == NULL) {
+			buf = xrealloc(buf, cap *= 2);  /* a line longer than a chunk */
+			continue;
+		}
+		if (r <= 0 && len) {
+			submit(rc, buf, len, buf, file, seq++);
+			buf = NULL;
+			break;
+		}
+		if (len == 0)
+			break;
+		{
+			size_t keep = len - (size_t)(nl + 1 - buf), ncap = keep > CHUNK ? keep * 2 : CHUNK;
+			char *next = xmalloc(ncap);
+
+			memcpy(next, nl + 1, keep);
+			submit(rc, buf, len - keep, buf, file, seq++);
+			buf = next;
+			cap = ncap;
+			len = keep;
+		}
+	}
+	free(buf);
+	if (r < 0) {
+		fprintf(stderr, "llmstat: %s: %s\n", input_name(in), err);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+feed_path(struct rctx *rc, const char *path)
+{
+	char err[256];
+	struct input *in = input_open(path, err, sizeof(err));
+	const char *map;
+	size_t len;
+	int file, bad = 0;
+
+	if (in == NULL) {
+		fprintf(stderr, "llmstat: %s: %s\n", path, err);
+		return 1;
+	}
+	xgrow((void **)&rc->names, &rc->names_cap, rc->nnames + 1, sizeof(char *));
+	file = (int)rc->nnames;
+	rc->names[rc->nnames++] = xstrdup(input_name(in));
+	if ((map = input_map(in, &len)) != NULL) {
+		feed_mapped(rc, map, len, file);
+		xgrow((void **)&rc->open, &rc->open_cap, rc->nopen + 1, sizeof(*rc->open));
+		rc->open[rc->nopen++] = in;
+		return 0;
+	}
+	bad = feed_stream(rc, in, file);
+	input_close(in);
+	return bad;
+}
+
+static void
+worker_init(struct worker *w, struct rctx *rc)
+{
+	const struct run_conf *c = rc->conf;
+
+	memset(w, 0, sizeof(*w));
+	w->conf = c;
+	w->rc = rc;
+	agg_init(&w->agg, c->agg);
+	w->views = xcalloc((size_t)js_paths_count(c->schema->paths) + 1, sizeof(*w->views));
+	w->scratch = xmalloc(SCRATCH);
+	w->key = xmalloc(KEYBUF);
+	w->errs = xcalloc((size_t)(c->max_messages > 0 ? c->max_messages : 1), sizeof(*w->errs));
+}
+
+static void
+worker_free(struct worker *w)
+{
+	agg_free(&w->agg);
+	free(w->views);
+	free(w->scratch);
+	free(w->key);
+	free(w->errs);
+	free((char *)w->pmodel);
+}
+
+static int
+cmp_err(const void *x, const void *y)
+{
+	const struct lerr *a = x, *b = y;
+
+	return err_before(a, b) ? -1 : err_before(b, a);
+}
+
+/* Prints the earliest rejected lines with absolute line numbers. */
+static void
+report_errors(struct rctx *rc, uint64_t rejected)
+{
+	size_t n = 0, i, j;
+	struct lerr *all;
+	int k, max = rc->conf->max_messages;
+
+	if (rc->conf->quiet || rejected == 0 || max <= 0)
+		return;
+	all = xcalloc((size_t)rc->nw * (size_t)max + 1, sizeof(*all));
+	for (k = 0; k < rc->nw; k++)
+		for (j = 0; j < (size_t)rc->w[k].nerr; j++)
+			all[n++] = rc->w[k].errs[j];
+	qsort(all, n, sizeof(*all), cmp_err);
+	for (i = 0; i < n && i < (size_t)max; i++) {
+		uint64_t base = 0;
+
+		for (j = 0; j < rc->nchunks; j++)
+			if (rc->chunks[j]->file == all[i].file && rc->chunks[j]->seq < all[i].seq)
+				base += rc->chunks[j]->lines;
+		if (all[i].col)
+			fprintf(stderr, "llmstat: %s:%llu: %s (column %zu)\n", rc->names[all[i].file],
+			    (unsigned long long)(base + all[i].line), all[i].msg, all[i].col);
+		else
+			fprintf(stderr, "llmstat: %s:%llu: %s\n", rc->names[all[i].file],
+			    (unsigned long long)(base + all[i].line), all[i].msg);
+	}
+	if (rejected > (uint64_t)i)
+		fprintf(stderr, "llmstat: %llu rejected lines in all (the first %zu shown)\n",
+		    (unsigned long long)rejected, i);
+	free(all);
+}
+
+static void
+rctx_free(struct rctx *rc)
+{
+	size_t i;
+
+	for (i = 0; i < rc->nchunks; i++) {
+		free(rc->chunks[i]->own);
+		free(rc->chunks[i]);
+	}
+	for (i = 0; i < rc->nopen; i++)
+		input_close(rc->open[i]);
+	for (i = 0; i < rc->nnames; i++)
+		free((char *)rc->names[i]);
+	free(rc->chunks);
+	free(rc->open);
+	free(rc->names);
+	free(rc->queue);
+	pthread_mutex_destroy(&rc->mu);
+	pthread_cond_destroy(&rc->more);
+	pthread_cond_destroy(&rc->room);
+}
+
+static void
+start_workers(struct rctx *rc)
+{
+	int i;
+
+	for (i = 0; i < rc->nw; i++)
+		worker_init(&rc->w[i], rc);
+	if (rc->nw == 1)
+		return;
+	for (i = 0; i < rc->nw; i++)
+		if (pthread_create(&rc->w[i].tid, NULL, worker_main, &rc->w[i]) != 0) {
+			fputs("llmstat: cannot start a thread\n", stderr);
+			exit(1);
+		}
+}
+
+static void
+stop_workers(struct rctx *rc)
+{
+	int i;
+
+	if (rc->nw == 1)
+		return;
+	pthread_mutex_lock(&rc->mu);
+	rc->done = 1;
+	pthread_cond_broadcast(&rc->more);
+	pthread_mutex_unlock(&rc->mu);
+	for (i = 0; i < rc->nw; i++)
+		pthread_join(rc->w[i].tid, NULL);
+}
+
+int
+run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
+{
+	static char dash[] = "-";
+	static char *const stdin_only[] = { dash, NULL };
+	struct rctx rc;
+	int bad = 0, i;
+	uint64_t rejected = 0;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.conf = c;
+	rc.nw = c->jobs > 0 ? c->jobs : 1;
+	rc.w = xcalloc((size_t)rc.nw, sizeof(*rc.w));
+	rc.qcap = (size_t)rc.nw * 2;
+	rc.queue = xcalloc(rc.qcap, sizeof(*rc.queue));
+	pthread_mutex_init(&rc.mu, NULL);
+	pthread_cond_init(&rc.more, NULL);
+	pthread_cond_init(&rc.room, NULL);
+	start_workers(&rc);
+	if (paths == NULL || paths[0] == NULL)
+		paths = stdin_only;
+	for (i = 0; paths[i]; i++)
+		bad |= feed_path(&rc, paths[i]);
+	stop_workers(&rc);
+	for (i = 0; i < rc.nw; i++) {
+		agg_merge(out, &rc.w[i].agg);
+		rejected += rc.w[i].agg.rejected_lines;
+	}
+	report_errors(&rc, rejected);
+	for (i = 0; i < rc.nw; i++)
+		worker_free(&rc.w[i]);
+	free(rc.w);
+	rctx_free(&rc);
+	return bad;
+}

@@ -1,0 +1,33 @@
+/* run.h - reads the inputs and aggregates them: files or stdin are cut into
+ * chunks of whole lines, scanned by worker threads into private aggregates,
+ * and merged; every line is counted once, bad lines are reported by file
+ * and line. */
+#ifndef LLMSTAT_RUN_H
+#define LLMSTAT_RUN_H
+
+#include <stdint.h>
+
+#include "agg.h"
+#include "bykey.h"
+#include "prices.h"
+#include "schema.h"
+
+struct run_conf {
+	const struct schema *schema;
+	const struct agg_conf *agg;
+	const struct bykey *by;         /* NULL without --by */
+	const struct prices *prices;    /* NULL: no price table */
+	int use_log_cost;               /* 0: ignore the log's cost (--no-log-cost) */
+	int jobs;                       /* worker threads, >= 1 */
+	int max_messages;               /* rejected lines reported on stderr */
+	int quiet;                      /* -q: no warnings */
+	int progress;                   /* a progress line on stderr */
+};
+
+/* Reads every path (NULL-terminated list; "-" is stdin; an empty list reads
+ * stdin) into out, which must be initialised. Messages go to stderr as
+ * "llmstat: FILE:LINE: reason". Returns 0, or 1 when an input could not be
+ * opened or read (the others are still read). */
+int run_inputs(const struct run_conf *c, char *const *paths, struct agg *out);
+
+#endif

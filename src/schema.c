@@ -1,0 +1,558 @@
+/* schema.c - the generic schema, --map, and line-to-record conversion. */
+#include "schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ltime.h"
+#include "util.h"
+
+static const char *const field_names[F_COUNT] = {
+	"time", "request", "user", "session", "model", "provider", "feature",
+	"status", "error", "error_type", "latency", "ttft", "input_tokens",
+	"output_tokens", "cached_tokens", "cache_write_tokens", "cost",
+	"cache_hit", "rating", "success", "regenerated", "prompt"
+};
+
+/* The generic schema: common names, tried in order; the first present wins. */
+static const char *const generic_paths[F_COUNT][SCHEMA_MAX_CAND] = {
+	[F_TIME] = { "timestamp", "created_at", "time", "start_time",
+	             "startTime", "request_created_at", "ts", "@timestamp", "date", "created" },
+	[F_REQUEST] = { "request_id", "requestId", "id" },
+	[F_USER] = { "user_id", "user", "userId", "end_user", "distinct_id",
+	             "metadata.user_id" },
+	[F_SESSION] = { "session_id", "sessionId", "conversation_id",
+	                "thread_id", "metadata.session_id" },
+	[F_MODEL] = { "model", "model_name", "response_model" },
+	[F_PROVIDER] = { "provider", "custom_llm_provider" },
+	[F_FEATURE] = { "feature", "endpoint", "metadata.feature",
+	                "properties.feature" },
+	[F_STATUS] = { "status", "status_code", "http_status", "response_status" },
+	[F_ERROR] = { "error", "is_error" },
+	[F_ERROR_TYPE] = { "error_type", "error.type", "error.code" },
+	[F_LATENCY] = { "latency_ms", "duration_ms", "response_time_ms",
+	                "delay_ms", "latency" },
+	[F_TTFT] = { "ttft_ms", "time_to_first_token_ms", "ttft",
+	             "time_to_first_token" },
+	[F_IN] = { "usage.prompt_tokens", "usage.input_tokens", "prompt_tokens",
+	           "input_tokens" },
+	[F_OUT] = { "usage.completion_tokens", "usage.output_tokens",
+	            "completion_tokens", "output_tokens" },
+	[F_CACHED] = { "usage.prompt_tokens_details.cached_tokens",
+	               "usage.input_tokens_details.cached_tokens",
+	               "cached_tokens" },
+	[F_CWRITE] = { "cache_write_tokens", "usage.cache_write_tokens" },
+	[F_COST] = { "cost", "cost_usd", "total_cost", "spend" },
+	[F_CACHE_HIT] = { "cache_hit", "cached" },
+	[F_RATING] = { "rating", "feedback.rating", "user_rating" },
+	[F_SUCCESS] = { "success", "task_success" },
+	[F_REGEN] = { "regenerated", "is_regeneration", "regenerate" },
+	[F_PROMPT] = { "prompt", "input" },
+};
+
+/* Limits beyond which a value is absurd: dropped, counted as invalid. */
+#define MAX_DURATION_US (86400LL * 1000000)     /* one day */
+#define MAX_TOKENS 1000000000LL                 /* a billion */
+#define MAX_COST_USD 100000.0                   /* per request */
+
+const char *
+schema_field_name(enum field f)
+{
+	return (unsigned)f < F_COUNT ? field_names[f] : NULL;
+}
+
+int
+schema_field_by_name(const char *name)
+{
+	int f;
+
+	for (f = 0; f < F_COUNT; f++)
+		if (strcmp(field_names[f], name) == 0)
+			return f;
+	return -1;
+}
+
+static void
+add_cand(struct schema *s, int f, const char *path, int unit)
+{
+	int idx = js_paths_add(s->paths, path);
+
+	if (idx < 0 || s->ncand[f] >= SCHEMA_MAX_CAND)
+		return;
+	s->cand[f][s->ncand[f]].path = (int16_t)idx;
+	s->cand[f][s->ncand[f]].unit = (uint8_t)unit;
+	s->ncand[f]++;
+}
+
+void
+schema_init_generic(struct schema *s)
+{
+	int f, i;
+
+	memset(s, 0, sizeof(*s));
+	s->paths = js_paths_new();
+	for (f = 0; f < F_COUNT; f++)
+		for (i = 0; i < SCHEMA_MAX_CAND && generic_paths[f][i]; i++)
+			add_cand(s, f, generic_paths[f][i], U_DEFAULT);
+}
+
+void
+schema_free(struct schema *s)
+{
+	js_paths_free(s->paths);
+	s->paths = NULL;
+}
+
+static int
+parse_unit(const char *u)
+{
+	static const struct { const char *name; int unit; } units[] = {
+		{ "ns", U_NS }, { "us", U_US }, { "ms", U_MS }, { "s", U_S },
+		{ "usd", U_USD }, { "nanousd", U_NANOUSD },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(units[i].name, u) == 0)
+			return units[i].unit;
+	return -1;
+}
+
+int
+schema_map(struct schema *s, const char *spec, char *err, size_t errlen)
+{
+	char buf[512], *eq, *colon;
+	int f, unit = U_DEFAULT;
+
+	if (strlen(spec) >= sizeof(buf) || (eq = strchr(spec, '=')) == NULL) {
+		snprintf(err, errlen, "--map wants FIELD=PATH[:unit], got '%s'", spec);
+		return -1;
+	}
+	memcpy(buf, spec, strlen(spec) + 1);
+	eq = buf + (eq - spec);
+	*eq = '\0';
+	if ((f = schema_field_by_name(buf)) < 0) {
+		snprintf(err, errlen, "--map: unknown field '%s'", buf);
+		return -1;
+	}
+	if ((colon = strrchr(eq + 1, ':')) != NULL) {
+		*colon = '\0';
+		if ((unit = parse_unit(colon + 1)) < 0) {
+			snprintf(err, errlen, "--map: unknown unit '%s' (ns, us, ms, s, usd, nanousd)", colon + 1);
+			return -1;
+		}
+	}
+	if (js_paths_add(s->paths, eq + 1) < 0) {
+		snprintf(err, errlen, "--map: bad path '%s'", eq + 1);
+		return -1;
+	}
+	s->ncand[f] = 0;
+	add_cand(s, f, eq + 1, unit);
+	return 0;
+}
+
+int
+schema_extra_path(struct schema *s, const char *path)
+{
+	return js_paths_add(s->paths, path);
+}
+
+/* The first candidate of field f that is present and not null. */
+static const struct js_view *
+pick(const struct schema *s, const struct js_view *v, int f, int *unit)
+{
+	int i;
+
+	for (i = 0; i < s->ncand[f]; i++) {
+		const struct js_view *x = &v[s->cand[f][i].path];
+
+		if (x->type != JS_NONE && x->type != JS_NULL) {
+			*unit = s->cand[f][i].unit;
+			return x;
+		}
+	}
+	return NULL;
+}
+
+int
+schema_string(const struct js_view *v, struct strv *out, char **scratch,
+              size_t *left)
+{
+	long n;
+
+	if (v == NULL || v->type == JS_NONE || v->type == JS_NULL ||
+	    v->type == JS_OBJECT || v->type == JS_ARRAY)
+		return -1;
+	if (v->type != JS_STRING || !v->escaped) {
+		out->p = v->p;
+		out->n = v->n;
+		return 0;
+	}
+	n = js_unescape(v, *scratch, *left);
+	if (n < 0) {            /* too long for the scratch: keep the raw text */
+		out->p = v->p;
+		out->n = v->n;
+		return 0;
+	}
+	out->p = *scratch;
+	out->n = (uint32_t)n;
+	*scratch += n;
+	*left -= (size_t)n;
+	return 0;
+}
+
+struct fillctx {
+	const struct schema *s;
+	const struct js_view *v;
+	struct record *rec;
+	char *scratch;
+	size_t left;
+	const char **why;
+	uint64_t *invalid;
+};
+
+/* Type failure: the line is rejected, naming the field. */
+static int
+reject(struct fillctx *c, int f)
+{
+	static const char *const msgs[F_COUNT] = {
+		[F_TIME] = "field 'time' has the wrong type",
+		[F_REQUEST] = "field 'request' has the wrong type",
+		[F_USER] = "field 'user' has the wrong type",
+		[F_SESSION] = "field 'session' has the wrong type",
+		[F_MODEL] = "field 'model' has the wrong type",
+		[F_PROVIDER] = "field 'provider' has the wrong type",
+		[F_FEATURE] = "field 'feature' has the wrong type",
+		[F_STATUS] = "field 'status' is not a number",
+		[F_ERROR] = "field 'error' has the wrong type",
+		[F_ERROR_TYPE] = "field 'error_type' has the wrong type",
+		[F_LATENCY] = "field 'latency' is not a number",
+		[F_TTFT] = "field 'ttft' is not a number",
+		[F_IN] = "field 'input_tokens' is not a number",
+		[F_OUT] = "field 'output_tokens' is not a number",
+		[F_CACHED] = "field 'cached_tokens' is not a number",
+		[F_CWRITE] = "field 'cache_write_tokens' is not a number",
+		[F_COST] = "field 'cost' is not a number",
+		[F_CACHE_HIT] = "field 'cache_hit' is not a boolean",
+		[F_RATING] = "field 'rating' is not a rating",
+		[F_SUCCESS] = "field 'success' is not a boolean",
+		[F_REGEN] = "field 'regenerated' is not a boolean",
+		[F_PROMPT] = "field 'prompt' has the wrong type",
+	};
+
+	*c->why = msgs[f];
+	return -1;
+}
+
+static int
+fill_string(struct fillctx *c, int f, struct strv *out)
+{
+	int unit;
+	const struct js_view *x = pick(c->s, c->v, f, &unit);
+
+	out->p = NULL;
+	out->n = 0;
+	if (x == NULL)
+		return 0;
+	if (schema_string(x, out, &c->scratch, &c->left) < 0)
+		return reject(c, f);
+	if (out->n == 0)
+		out->p = NULL;  /* "" is the same as absent */
+	return 0;
+}
+
+/* A number field; returns 1 with *d set, 0 absent, -1 wrong type. */
+static int
+get_number(struct fillctx *c, int f, double *d, int *unit)
+{
+	const struct js_view *x = pick(c->s, c->v, f, unit);
+
+	if (x == NULL)
+		return 0;
+	if (x->type == JS_STRING && x->n == 0)
+		return 0;
+	if ((x->type != JS_NUMBER && x->type != JS_STRING) || js_number(x, d) < 0)
+		return reject(c, f);
+	return 1;
+}
+
+static double
+to_us(double v, int unit)
+{
+	switch (unit) {
+	case U_NS: return v / 1000.0;
+	case U_US: return v;
+	case U_S: return v * 1e6;
+	default: return v * 1000.0;     /* milliseconds */
+	}
+}
+
+static int
+fill_duration(struct fillctx *c, int f, uint32_t bit, int64_t *out)
+{
+	double d, us;
+	int unit, r = get_number(c, f, &d, &unit);
+
+	if (r <= 0)
+		return r;
+	us = to_us(d, unit);
+	if (!(us >= 0) || us > (double)MAX_DURATION_US) {
+		(*c->invalid)++;
+		return 0;
+	}
+	*out = llround(us);
+	c->rec->has |= bit;
+	return 0;
+}
+
+static int
+fill_tokens(struct fillctx *c, int f, uint32_t bit, int64_t *out)
+{
+	double d;
+	int unit, r = get_number(c, f, &d, &unit);
+
+	if (r <= 0)
+		return r;
+	if (!(d >= 0) || d > (double)MAX_TOKENS || d != floor(d)) {
+		(*c->invalid)++;
+		return 0;
+	}
+	*out = (int64_t)d;
+	c->rec->has |= bit;
+	return 0;
+}
+
+static int
+fill_cost(struct fillctx *c)
+{
+	double d;
+	int unit, r = get_number(c, F_COST, &d, &unit);
+
+	if (r <= 0)
+		return r;
+	if (unit == U_NANOUSD)
+		d /= 1e9;
+	if (!(d >= 0) || d > MAX_COST_USD) {
+		(*c->invalid)++;
+		return 0;
+	}
+	c->rec->cost_pico = usd_to_pico(d);
+	c->rec->has |= R_COST;
+	return 0;
+}
+
+/* A number of epoch units forced by --map time=PATH:unit. */
+static int
+epoch_in_unit(const struct js_view *x, int unit, int64_t *us)
+{
+	double d, v;
+
+	if (js_number(x, &d) < 0)
+		return -1;
+	v = to_us(d, unit);
+	if (!(v > -2.2e15 && v < 1.1e16))       /* years 1900 to 2300 */
+		return -1;
+	*us = llround(v);
+	return 0;
+}
+
+static int
+fill_time(struct fillctx *c)
+{
+	int unit, ok;
+	const struct js_view *x = pick(c->s, c->v, F_TIME, &unit);
+	double d;
+	int64_t i;
+
+	if (x == NULL)
+		return 0;
+	if (x->type == JS_STRING)
+		ok = ltime_parse(x->p, x->n, &c->rec->time_us);
+	else if (x->type != JS_NUMBER)
+		return reject(c, F_TIME);
+	else if (unit != U_DEFAULT)
+		ok = epoch_in_unit(x, unit, &c->rec->time_us);
+	else if (js_int64(x, &i) == 0)
+		ok = ltime_from_epoch_int(i, &c->rec->time_us);
+	else if (js_number(x, &d) == 0)
+		ok = ltime_from_epoch(d, &c->rec->time_us);
+	else
+		ok = -1;
+	if (ok < 0) {
+		(*c->invalid)++;
+		return 0;
+	}
+	c->rec->has |= R_TIME;
+	return 0;
+}
+
+/* Status: an HTTP code, or a word such as "success" / "failure". */
+static int
+fill_status(struct fillctx *c)
+{
+	int unit;
+	const struct js_view *x = pick(c->s, c->v, F_STATUS, &unit);
+	int64_t code;
+
+	if (x == NULL)
+		return 0;
+	if (js_int64(x, &code) == 0) {
+		if (code < 100 || code > 599) {
+			(*c->invalid)++;
+			return 0;
+		}
+		c->rec->status = (int32_t)code;
+		c->rec->has |= R_STATUS;
+		return 0;
+	}
+	if (x->type != JS_STRING)
+		return reject(c, F_STATUS);
+	if (js_streq(x, "failure") || js_streq(x, "error") || js_streq(x, "failed"))
+		c->rec->error = 1;
+	else if (!js_streq(x, "success") && !js_streq(x, "ok"))
+		(*c->invalid)++;
+	return 0;
+}
+
+static int
+fill_error(struct fillctx *c)
+{
+	int unit;
+	const struct js_view *x = pick(c->s, c->v, F_ERROR, &unit);
+
+	if (x == NULL)
+		return 0;
+	switch (x->type) {
+	case JS_FALSE: return 0;
+	case JS_TRUE: c->rec->error = 1; return 0;
+	case JS_STRING: c->rec->error |= js_bool(x) != 0 && x->n > 0; return 0;
+	case JS_NUMBER: c->rec->error |= js_bool(x) == 1; return 0;
+	default: c->rec->error |= x->n > 2; return 0;   /* {} and [] are no error */
+	}
+}
+
+static int
+fill_bool(struct fillctx *c, int f, uint32_t bit, uint8_t *out)
+{
+	int unit, b;
+	const struct js_view *x = pick(c->s, c->v, f, &unit);
+
+	if (x == NULL)
+		return 0;
+	if (x->type == JS_OBJECT || x->type == JS_ARRAY)
+		return reject(c, f);
+	if ((b = js_bool(x)) < 0) {
+		if (x->type == JS_STRING && (js_streq(x, "success") || js_streq(x, "succeeded")))
+			b = 1;
+		else if (x->type == JS_STRING && (js_streq(x, "failure") || js_streq(x, "failed")))
+			b = 0;
+		else {
+			(*c->invalid)++;
+			return 0;
+		}
+	}
+	*out = (uint8_t)b;
+	c->rec->has |= bit;
+	return 0;
+}
+
+/* Ratings: numbers are stars (or 0-10); thumbs map to 5 and 1. */
+static int
+fill_rating(struct fillctx *c)
+{
+	static const char *const up[] = { "up", "thumbs_up", "positive", "good", "like", "true", "yes" };
+	static const char *const down[] = { "down", "thumbs_down", "negative", "bad", "dislike", "false", "no" };
+	int unit;
+	const struct js_view *x = pick(c->s, c->v, F_RATING, &unit);
+	double d = -2;
+	size_t i;
+
+	if (x == NULL)
+		return 0;
+	if (x->type == JS_TRUE || x->type == JS_FALSE)
+		d = x->type == JS_TRUE ? 5 : 1;
+	else if (x->type == JS_NUMBER || x->type == JS_STRING) {
+		if (js_number(x, &d) < 0) {
+			for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+				if (js_streq(x, up[i]))
+					d = 5;
+				if (js_streq(x, down[i]))
+					d = 1;
+			}
+		}
+	} else
+		return reject(c, F_RATING);
+	if (!(d >= -1 && d <= 10)) {
+		(*c->invalid)++;
+		return 0;
+	}
+	c->rec->rating = d;
+	c->rec->has |= R_RATING;
+	return 0;
+}
+
+static int
+fill_prompt(struct fillctx *c)
+{
+	int unit;
+	const struct js_view *x = pick(c->s, c->v, F_PROMPT, &unit);
+
+	if (x == NULL)
+		return 0;
+	c->rec->prompt_hash = hash64(x->p, x->n, 0x70726f6d7074ULL);
+	c->rec->has |= R_PROMPT;
+	return 0;
+}
+
+static int
+fill_strings(struct fillctx *c)
+{
+	struct record *r = c->rec;
+
+	return fill_string(c, F_REQUEST, &r->request) | fill_string(c, F_USER, &r->user) |
+	    fill_string(c, F_SESSION, &r->session) | fill_string(c, F_MODEL, &r->model) |
+	    fill_string(c, F_PROVIDER, &r->provider) | fill_string(c, F_FEATURE, &r->feature) |
+	    fill_string(c, F_ERROR_TYPE, &r->error_type);
+}
+
+static int
+fill_numbers(struct fillctx *c)
+{
+	struct record *r = c->rec;
+
+	return fill_duration(c, F_LATENCY, R_LATENCY, &r->latency_us) |
+	    fill_duration(c, F_TTFT, R_TTFT, &r->ttft_us) |
+	    fill_tokens(c, F_IN, R_IN, &r->input_tokens) |
+	    fill_tokens(c, F_OUT, R_OUT, &r->output_tokens) |
+	    fill_tokens(c, F_CACHED, R_CACHED, &r->cached_tokens) |
+	    fill_tokens(c, F_CWRITE, R_CWRITE, &r->cache_write_tokens) |
+	    fill_cost(c) | fill_time(c) | fill_status(c);
+}
+
+static int
+fill_flags(struct fillctx *c)
+{
+	struct record *r = c->rec;
+
+	return fill_error(c) | fill_bool(c, F_CACHE_HIT, R_CACHE_HIT, &r->cache_hit) |
+	    fill_bool(c, F_SUCCESS, R_SUCCESS, &r->success) |
+	    fill_bool(c, F_REGEN, R_REGEN, &r->regenerated) |
+	    fill_rating(c) | fill_prompt(c);
+}
+
+int
+schema_fill(const struct schema *s, const struct js_view *v,
+            struct record *rec, char *scratch, size_t cap,
+            const char **why, uint64_t *invalid)
+{
+	struct fillctx c = { s, v, rec, scratch, cap, why, invalid };
+
+	memset(rec, 0, sizeof(*rec));
+	if (fill_strings(&c) | fill_numbers(&c) | fill_flags(&c))
+		return -1;
+	if (rec->status >= 400)
+		rec->error = 1;
+	return 0;
+}

@@ -1,0 +1,306 @@
+/* util.c - allocation, hashing, string pool, id maps and sets. */
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+oom(void)
+{
+	fputs("llmstat: out of memory\n", stderr);
+	exit(1);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void
+xgrow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 16;
+
+	if (need <= *cap)
+		return;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / elem)
+		oom();
+	*p = xrealloc(*p, ncap * elem);
+	memset((char *)*p + *cap * elem, 0, (ncap - *cap) * elem);
+	*cap = ncap;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *d = xmalloc(n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+static inline uint64_t
+rd64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t
+mix(uint64_t h, uint64_t w)
+{
+	h ^= w * 0xff51afd7ed558ccdULL;
+	h = (h << 31 | h >> 33) * 0x9e3779b97f4a7c15ULL;
+	return h;
+}
+
+uint64_t
+hash_u64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x ? x : 1;
+}
+
+uint64_t
+hash64(const void *data, size_t n, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = seed ^ (n * 0xc2b2ae3d27d4eb4fULL), w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8)
+		h = mix(h, rd64(p + i));
+	if (i < n) {
+		w = 0;
+		memcpy(&w, p + i, n - i);
+		h = mix(h, w ^ 0x9fb21c651e98df25ULL);
+	}
+	return hash_u64(h);
+}
+
+struct strblk {
+	struct strblk *next;
+	size_t used, cap;
+	char data[];
+};
+
+const char *
+strpool_add(struct strpool *sp, const char *s, size_t n)
+{
+	struct strblk *b = sp->head;
+	char *d;
+
+	if (b == NULL || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+
+		b = xmalloc(sizeof(*b) + cap);
+		b->next = sp->head;
+		b->used = 0;
+		b->cap = cap;
+		sp->head = b;
+	}
+	d = b->data + b->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	b->used += n + 1;
+	return d;
+}
+
+void
+strpool_free(struct strpool *sp)
+{
+	struct strblk *b, *next;
+
+	for (b = sp->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	sp->head = NULL;
+}
+
+static void
+idmap_rehash(struct idmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
+	uint64_t *keys = xcalloc(ncap, sizeof(*keys));
+	uint32_t *vals = xmalloc(ncap * sizeof(*vals));
+
+	for (i = 0; i < m->cap; i++) {
+		if (m->keys[i] == 0)
+			continue;
+		for (j = m->keys[i] & (ncap - 1); keys[j]; j = (j + 1) & (ncap - 1))
+			;
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = ncap;
+}
+
+uint32_t
+idmap_get(const struct idmap *m, uint64_t key)
+{
+	size_t j;
+
+	if (m->cap == 0)
+		return UINT32_MAX;
+	for (j = key & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
+		if (m->keys[j] == key)
+			return m->vals[j];
+	return UINT32_MAX;
+}
+
+uint32_t *
+idmap_put(struct idmap *m, uint64_t key, int *isnew)
+{
+	size_t j;
+
+	if ((m->len + 1) * 4 > m->cap * 3)
+		idmap_rehash(m);
+	for (j = key & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1)) {
+		if (m->keys[j] == key) {
+			*isnew = 0;
+			return &m->vals[j];
+		}
+	}
+	m->keys[j] = key;
+	m->vals[j] = UINT32_MAX;
+	m->len++;
+	*isnew = 1;
+	return &m->vals[j];
+}
+
+void
+idmap_free(struct idmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+idset_rehash(struct idset *s)
+{
+	size_t ncap = s->cap ? s->cap * 2 : 16, i, j;
+	uint64_t *keys = xcalloc(ncap, sizeof(*keys));
+
+	for (i = 0; i < s->cap; i++) {
+		if (s->keys[i] == 0)
+			continue;
+		for (j = s->keys[i] & (ncap - 1); keys[j]; j = (j + 1) & (ncap - 1))
+			;
+		keys[j] = s->keys[i];
+	}
+	free(s->keys);
+	s->keys = keys;
+	s->cap = ncap;
+}
+
+int
+idset_has(const struct idset *s, uint64_t key)
+{
+	size_t j;
+
+	if (s->cap == 0)
+		return 0;
+	for (j = key & (s->cap - 1); s->keys[j]; j = (j + 1) & (s->cap - 1))
+		if (s->keys[j] == key)
+			return 1;
+	return 0;
+}
+
+int
+idset_add(struct idset *s, uint64_t key)
+{
+	size_t j;
+
+	if ((s->len + 1) * 4 > s->cap * 3)
+		idset_rehash(s);
+	for (j = key & (s->cap - 1); s->keys[j]; j = (j + 1) & (s->cap - 1))
+		if (s->keys[j] == key)
+			return 0;
+	s->keys[j] = key;
+	s->len++;
+	return 1;
+}
+
+void
+idset_merge(struct idset *dst, const struct idset *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->cap; i++)
+		if (src->keys[i])
+			idset_add(dst, src->keys[i]);
+}
+
+void
+idset_free(struct idset *s)
+{
+	free(s->keys);
+	memset(s, 0, sizeof(*s));
+}
+
+int64_t
+usd_to_pico(double usd)
+{
+	return (int64_t)llround(usd * PICO_PER_USD);
+}
+
+double
+pico_to_usd(i128 pico)
+{
+	return (double)pico / PICO_PER_USD;
+}
+
+int
+strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}

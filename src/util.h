@@ -1,0 +1,72 @@
+/* util.h - the small things every module needs: allocation that dies in one
+ * place, a 64-bit hash, an interning string pool, a u64 -> index map and
+ * 128-bit fixed-point sums. */
+#ifndef LLMSTAT_UTIL_H
+#define LLMSTAT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Signed 128-bit integer for order-free money sums (GCC and clang). */
+__extension__ typedef __int128 i128;
+
+/* Allocation: on failure these print "llmstat: out of memory" and exit 1.
+ * They never return NULL. Free with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows *p (an array of elem-byte items holding *cap) to hold at least
+ * need items, doubling; new items are zeroed. */
+void xgrow(void **p, size_t *cap, size_t need, size_t elem);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A 64-bit hash of n bytes; never returns 0 (0 marks empty slots). */
+uint64_t hash64(const void *p, size_t n, uint64_t seed);
+/* Mixes a 64-bit value into a well-spread non-zero hash. */
+uint64_t hash_u64(uint64_t x);
+
+/* An arena of NUL-terminated strings that live until strpool_free. */
+struct strpool {
+	struct strblk *head;    /* current block; owned */
+};
+/* Copies [s, s+n) and a NUL into the pool; returns the copy. Can't fail. */
+const char *strpool_add(struct strpool *sp, const char *s, size_t n);
+void strpool_free(struct strpool *sp);
+
+/* Open addressing map from a non-zero u64 key to a u32 value (an index into
+ * the caller's dense array). Zero-initialise before use. */
+struct idmap {
+	uint64_t *keys;         /* 0 = empty slot */
+	uint32_t *vals;
+	size_t cap;             /* slots, a power of two (0 before first add) */
+	size_t len;             /* keys stored */
+};
+/* Returns the value for key, or UINT32_MAX when absent. */
+uint32_t idmap_get(const struct idmap *m, uint64_t key);
+/* Returns a pointer to key's value slot; when the key is new it is added
+ * with value UINT32_MAX and *isnew set to 1 (caller stores the value). */
+uint32_t *idmap_put(struct idmap *m, uint64_t key, int *isnew);
+void idmap_free(struct idmap *m);
+
+/* A set of non-zero u64 keys (exact distinct counting). */
+struct idset {
+	uint64_t *keys;
+	size_t cap, len;
+};
+/* Adds key; returns 1 if it was new, 0 if present. */
+int idset_add(struct idset *s, uint64_t key);
+int idset_has(const struct idset *s, uint64_t key);
+void idset_merge(struct idset *dst, const struct idset *src);
+void idset_free(struct idset *s);
+
+/* Money: USD as integer pico-dollars (1e-12), so sums are exact and do not
+ * depend on the order of addition. */
+#define PICO_PER_USD 1000000000000.0
+int64_t usd_to_pico(double usd);
+double pico_to_usd(i128 pico);
+
+/* Compares two C strings for qsort-style sorting with NULL first. */
+int strcmp_null(const char *a, const char *b);
+
+#endif

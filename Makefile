@@ -23,7 +23,12 @@ TOBJS   = $(TSRCS:tests/%.c=$(BUILD)/tests/%.o)
 
 all: llmstat
 
-llmstat: $(OBJS)
+# Relink when the variant (plain, address, undefined) changes.
+STAMP   = build/.last-$(if $(SANITIZER),$(SANITIZER),plain)
+$(STAMP):
+	@mkdir -p build && rm -f build/.last-* && touch $@
+
+llmstat: $(OBJS) $(STAMP)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)

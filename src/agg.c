@@ -190,8 +190,7 @@ grp_add(struct grp *g, const struct record *r, uint64_t user)
 		ddsketch_add(&g->ttft, (double)r->ttft_us / 1000.0);
 	if (r->has & R_COST)
 		ddsketch_add(&g->cost, (double)r->cost_pico / PICO_PER_USD);
-	if (r->has & (R_IN | R_OUT))
-		ddsketch_add(&g->tok, (double)(r->input_tokens + r->output_tokens));
+	ddsketch_add(&g->tok, (double)(r->input_tokens + r->output_tokens));
 	if (!r->error && (r->has & (R_LATENCY | R_TTFT | R_OUT)) == (R_LATENCY | R_TTFT | R_OUT) &&
 	    r->output_tokens >= 2)
 		ddsketch_add(&g->tpot, (double)(r->latency_us - r->ttft_us) / 1000.0 /

@@ -81,3 +81,7 @@ test: deps-test
 	$(MAKE) check
 
 .PHONY: deps-build deps-test demo test
+
+# Fuzzing and benchmarks live beside their sources.
+-include tests/fuzz/fuzz.mk
+-include tests/bench.mk

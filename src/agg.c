@@ -57,7 +57,8 @@ agg_free(struct agg *a)
 		return;
 	grp_free(&a->total);
 	gtable_free(&a->days);
-	gtable_free(&a->groups);
+	for (int t = 0; t < AGG_MAX_TABLES; t++)
+		gtable_free(&a->groups[t]);
 	idmap_free(&a->user_map);
 	free(a->users);
 	idmap_free(&a->sess_map);
@@ -396,7 +397,7 @@ unpriced_add(struct agg *a, const char *model, size_t n, uint64_t count)
 }
 
 void
-agg_add(struct agg *a, const struct record *r, const char *gkey, size_t gkeylen)
+agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *keylen)
 {
 	uint64_t user = r->user.p ? hash64(r->user.p, r->user.n, 1) : 0;
 
@@ -408,8 +409,9 @@ agg_add(struct agg *a, const struct record *r, const char *gkey, size_t gkeylen)
 		grp_add(gtable_get(a, &a->days, hash_u64((uint64_t)(int64_t)day), NULL, 0, day), r, user);
 		minute_add(a, local, 1);
 	}
-	if (gkey && a->conf->by)
-		grp_add(gtable_get(a, &a->groups, hash64(gkey, gkeylen, 4), gkey, gkeylen, 0), r, user);
+	for (int t = 0; t < a->conf->ntables; t++)
+		grp_add(gtable_get(a, &a->groups[t], hash64(keys[t], keylen[t], 4), keys[t],
+		    keylen[t], 0), r, user);
 	if (user)
 		user_add(user_get(a, user, r->user.p, r->user.n), r);
 	if (r->session.p)
@@ -423,6 +425,7 @@ static int
 conf_equal(const struct agg_conf *x, const struct agg_conf *y)
 {
 	return x->alpha == y->alpha && x->requery_us == y->requery_us &&
+	    x->ntables == y->ntables &&
 	    x->tz->kind == y->tz->kind && x->tz->fixed == y->tz->fixed &&
 	    strcmp(x->tz->name, y->tz->name) == 0;
 }
@@ -504,7 +507,8 @@ agg_merge(struct agg *a, const struct agg *s)
 		return -1;
 	grp_merge(&a->total, &s->total);
 	gtable_merge(a, &a->days, &s->days);
-	gtable_merge(a, &a->groups, &s->groups);
+	for (int t = 0; t < AGG_MAX_TABLES; t++)
+		gtable_merge(a, &a->groups[t], &s->groups[t]);
 	tables_merge(a, s);
 	a->lines_read += s->lines_read;
 	a->blank_lines += s->blank_lines;

@@ -14,7 +14,8 @@
 #include "record.h"
 #include "util.h"
 
-#define FB_BINS 12              /* rounded ratings -1 .. 10 */
+#define FB_BINS 12
+#define AGG_MAX_TABLES 4        /* breakdowns kept in one run */              /* rounded ratings -1 .. 10 */
 
 /* Additive counts of a set of requests (the whole input, a group, a day). */
 struct counts {
@@ -96,14 +97,14 @@ struct agg_conf {
 	double alpha;           /* sketch accuracy, 0.01 */
 	int64_t requery_us;     /* --requery-window */
 	const struct ltime_zone *tz;
-	int by;                 /* --by given: keep the group table */
+	int ntables;            /* group tables kept (--by and reports) */
 };
 
 struct agg {
 	const struct agg_conf *conf;
 	struct grp total;
 	struct gtable days;     /* keyed by local day number */
-	struct gtable groups;   /* --by keys */
+	struct gtable groups[AGG_MAX_TABLES];   /* one per breakdown */
 	struct idmap user_map;  /* hash -> users index */
 	struct user *users;
 	size_t nusers, users_cap;
@@ -133,9 +134,10 @@ void agg_init(struct agg *a, const struct agg_conf *conf);
 /* Frees everything the aggregate owns; NULL is a no-op. */
 void agg_free(struct agg *a);
 
-/* Adds one accepted record. gkey is its --by key text (parts separated by
- * '\x1f') or NULL without --by. Can't fail (dies on out of memory). */
-void agg_add(struct agg *a, const struct record *r, const char *gkey, size_t gkeylen);
+/* Adds one accepted record. keys[t] (keylen[t] bytes) is its key text in
+ * group table t, for t < conf->ntables (parts separated by '\x1f').
+ * Can't fail (dies on out of memory). */
+void agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *keylen);
 
 /* Adds src into dst. Returns 0, or -1 when their settings differ (alpha,
  * requery window, zone). src is left unmodified. */

@@ -50,6 +50,30 @@ mlist_str(struct mlist *l, const char *name, const char *s, int section)
 		mlist_push(l, name, M_STR, MU_TEXT, section)->s = s;
 }
 
+void
+mlist_strdup(struct mlist *l, const char *name, const char *s, int section)
+{
+	char *c = s ? xstrdup(s) : NULL;
+
+	mlist_str(l, name, c, section);
+	l->m[l->len - 1].own = c;
+}
+
+void
+mlist_time(struct mlist *l, const char *name, int64_t us, int section)
+{
+	if (us == INT64_MAX || us == INT64_MIN)
+		mlist_push(l, name, M_NULL, MU_TIME, section);
+	else
+		mlist_push(l, name, M_TIME, MU_TIME, section)->i = us;
+}
+
+void
+mlist_bool(struct mlist *l, const char *name, int v, int section)
+{
+	mlist_push(l, name, M_BOOL, MU_TEXT, section)->i = v != 0;
+}
+
 static void
 mlist_days(struct mlist *l, const char *name, int32_t *days, size_t n, int section)
 {
@@ -182,23 +206,27 @@ user_costs(struct mlist *l, const struct agg *a)
 	free(v);
 }
 
+int
+kpis_task_outcome(const struct agg *a, const struct sess *s)
+{
+	if (a->total.c.has_success)
+		return s->outcome;
+	return s->last_err < 0 ? -1 : s->last_err == 0;
+}
+
 /* Tasks: logged outcomes when any record carries success, else inferred. */
 static void
 tasks(const struct agg *a, uint64_t *ntasks, uint64_t *nok, int *inferred)
 {
 	size_t i;
+	int o;
 
 	*ntasks = *nok = 0;
 	*inferred = a->total.c.has_success == 0;
 	for (i = 0; i < a->nsess; i++) {
-		const struct sess *s = &a->sess[i];
-
-		if (!*inferred && s->outcome >= 0) {
+		if ((o = kpis_task_outcome(a, &a->sess[i])) >= 0) {
 			(*ntasks)++;
-			*nok += s->outcome == 1;
-		} else if (*inferred && s->last_err >= 0) {
-			(*ntasks)++;
-			*nok += s->last_err == 0;
+			*nok += o == 1;
 		}
 	}
 }
@@ -482,10 +510,12 @@ daily(struct mlist *l, struct kpis *k, const struct agg *a)
 	qsort(g, n, sizeof(*g), cmp_grp_num);
 	k->daily_days = xmalloc((n ? n : 1) * sizeof(int32_t));
 	k->daily_cost = xmalloc((n ? n : 1) * sizeof(double));
+	k->daily_p95 = xmalloc((n ? n : 1) * sizeof(double));
 	k->ndaily = n;
 	for (i = 0; i < n; i++) {
 		k->daily_days[i] = (int32_t)g[i]->num;
 		sorted[i] = k->daily_cost[i] = usd(g[i]->c.cost);
+		k->daily_p95[i] = g[i]->lat.count ? ddsketch_quantile(&g[i]->lat, 0.95) : NAN;
 		sum += sorted[i];
 	}
 	qsort(sorted, n, sizeof(double), cmp_double);
@@ -616,20 +646,22 @@ key_cells(struct mlist *l, const char *key, const char *const *by)
 }
 
 static void
-group_rows(struct kpis *k, const struct agg *a, const struct kpis_conf *conf)
+group_rows(struct ktable *kt, const struct gtable *gt, const struct agg *a,
+           const char *const *by, int time_keys)
 {
-	size_t n = a->groups.len, i;
+	size_t n = gt->len, i;
 	const struct grp **g = xmalloc((n ? n : 1) * sizeof(*g));
 
 	for (i = 0; i < n; i++)
-		g[i] = &a->groups.rows[i];
-	sort_by_key = conf->time_keys;
+		g[i] = &gt->rows[i];
+	sort_by_key = time_keys;
 	qsort(g, n, sizeof(*g), cmp_rows);
-	k->rows = xcalloc(n ? n : 1, sizeof(*k->rows));
-	k->nrows = n;
+	kt->by = by;
+	kt->rows = xcalloc(n ? n : 1, sizeof(*kt->rows));
+	kt->nrows = n;
 	for (i = 0; i < n; i++) {
-		key_cells(&k->rows[i].keys, g[i]->key, conf->by);
-		group_metrics(&k->rows[i].vals, g[i], &a->total.c);
+		key_cells(&kt->rows[i].keys, g[i]->key, by);
+		group_metrics(&kt->rows[i].vals, g[i], &a->total.c);
 	}
 	free(g);
 }
@@ -646,22 +678,27 @@ kpis_compute(struct kpis *k, struct agg *a, const struct kpis_conf *conf)
 	quality(&k->summary, a);
 	daily(&k->summary, k, a);
 	data_quality(&k->quality, a);
-	if (conf && conf->by)
-		group_rows(k, a, conf);
+	for (k->ntables = 0; conf && k->ntables < conf->ntables; k->ntables++)
+		group_rows(&k->tables[k->ntables], &a->groups[k->ntables], a,
+		    conf->by[k->ntables], conf->time_keys[k->ntables]);
 }
 
 void
 kpis_free(struct kpis *k)
 {
 	size_t i;
+	int t;
 
 	mlist_free(&k->summary);
 	mlist_free(&k->quality);
-	for (i = 0; i < k->nrows; i++) {
-		mlist_free(&k->rows[i].keys);
-		mlist_free(&k->rows[i].vals);
+	for (t = 0; t < k->ntables; t++) {
+		for (i = 0; i < k->tables[t].nrows; i++) {
+			mlist_free(&k->tables[t].rows[i].keys);
+			mlist_free(&k->tables[t].rows[i].vals);
+		}
+		free(k->tables[t].rows);
 	}
-	free(k->rows);
 	free(k->daily_days);
 	free(k->daily_cost);
+	free(k->daily_p95);
 }

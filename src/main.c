@@ -1,16 +1,20 @@
-/* main.c - llmstat: parse options, read logs, compute KPIs, print. */
+/* main.c - llmstat: parse options, read logs, compute KPIs, print, alert. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agg.h"
+#include "alert.h"
 #include "bykey.h"
+#include "filter.h"
 #include "kpis.h"
 #include "ltime.h"
 #include "options.h"
 #include "prices.h"
 #include "render.h"
+#include "report.h"
 #include "run.h"
 #include "schema.h"
 
@@ -18,13 +22,56 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_ALERT = 3 };
 
 struct app {
 	struct options o;
+	const struct report_def *report;
+	struct report_opts ropts;
 	struct schema schema;
-	struct bykey by;
+	struct bykey keys[AGG_MAX_TABLES];
+	const struct bykey *keyp[AGG_MAX_TABLES];
+	int nkeys;
+	struct filter filter;
+	struct alert alerts[ALERT_MAX];
+	int nalerts;
 	struct ltime_zone tz;
 	struct prices *prices;
 	struct agg_conf aconf;
 	struct agg agg;
 };
+
+/* The current time: $LLMSTAT_NOW (epoch seconds, for tests) or the clock. */
+static int64_t
+now_us(void)
+{
+	const char *e = getenv("LLMSTAT_NOW");
+	int64_t us;
+
+	if (e && *e && ltime_parse(e, strlen(e), &us) == 0)
+		return us;
+	return (int64_t)time(NULL) * 1000000;
+}
+
+static int
+setup_filter(struct app *p, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < p->o.nwheres; i++)
+		if (filter_where(&p->filter, p->o.wheres[i], &p->schema, err, errlen) < 0)
+			return -1;
+	if (p->o.since && filter_time(p->o.since, &p->tz, now_us(), &p->filter.since) < 0) {
+		snprintf(err, errlen, "bad --since '%s'", p->o.since);
+		return -1;
+	}
+	if (p->o.until && filter_time(p->o.until, &p->tz, now_us(), &p->filter.until) < 0) {
+		snprintf(err, errlen, "bad --until '%s'", p->o.until);
+		return -1;
+	}
+	p->filter.has_since = p->o.since != NULL;
+	p->filter.has_until = p->o.until != NULL;
+	for (i = 0; i < p->o.nalerts && i < ALERT_MAX; i++)
+		if (alert_parse(&p->alerts[p->nalerts++], p->o.alerts[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
 
 static int
 setup(struct app *p)
@@ -36,12 +83,19 @@ setup(struct app *p)
 	for (i = 0; i < p->o.nmaps; i++)
 		if (schema_map(&p->schema, p->o.maps[i], err, sizeof(err)) < 0)
 			goto usage;
-	if (p->o.by && bykey_parse(&p->by, p->o.by, &p->schema, err, sizeof(err)) < 0)
-		goto usage;
 	if (ltime_zone_init(&p->tz, p->o.tz) < 0) {
 		snprintf(err, sizeof(err), "unknown time zone '%s'", p->o.tz);
 		goto usage;
 	}
+	p->report = report_find(p->o.report);
+	p->ropts.top = p->o.top;
+	p->ropts.user_by = p->o.by;
+	if (report_keys(p->report, &p->ropts, p->keys, &p->nkeys, &p->schema, err, sizeof(err)) < 0)
+		goto usage;
+	for (i = 0; i < p->nkeys; i++)
+		p->keyp[i] = &p->keys[i];
+	if (setup_filter(p, err, sizeof(err)) < 0)
+		goto usage;
 	p->prices = p->o.no_builtin_prices ? NULL : prices_builtin();
 	if (p->o.prices) {
 		if (p->prices == NULL)
@@ -54,7 +108,7 @@ setup(struct app *p)
 	p->aconf.alpha = 0.01;
 	p->aconf.requery_us = (int64_t)(p->o.requery_s * 1e6 + 0.5);
 	p->aconf.tz = &p->tz;
-	p->aconf.by = p->o.by != NULL;
+	p->aconf.ntables = p->nkeys;
 	agg_init(&p->agg, &p->aconf);
 	return EXIT_OK;
 usage:
@@ -63,23 +117,27 @@ usage:
 }
 
 static int
-output(struct app *p)
+output(struct app *p, int *fired)
 {
 	struct kpis k;
-	struct kpis_conf kc = { p->o.by ? p->by.names : NULL, p->by.time_keys };
+	struct kpis_conf kc = { 0 };
 	struct render_conf rc = { 0 };
 	const char *cols = getenv("COLUMNS"), *nocolor = getenv("NO_COLOR");
-	int rcode;
+	int rcode, i;
 
+	kc.ntables = p->nkeys;
+	for (i = 0; i < p->nkeys; i++) {
+		kc.by[i] = p->keys[i].names;
+		kc.time_keys[i] = p->keys[i].time_keys;
+	}
 	rc.format = p->o.format >= 0 ? p->o.format : isatty(1) ? FMT_TABLE : FMT_CSV;
 	rc.color = p->o.color >= 0 ? p->o.color : isatty(1) && !(nocolor && *nocolor);
 	rc.width = cols && atoi(cols) > 20 ? atoi(cols) : 100;
 	rc.csv_guard = p->o.csv_guard;
+	rc.tz = &p->tz;
 	kpis_compute(&k, &p->agg, &kc);
-	if (p->o.by)
-		rcode = render_groups(stdout, &k, p->by.names, NULL, &rc);
-	else
-		rcode = render_summary(stdout, &k, &rc);
+	rcode = report_print(stdout, p->report, &p->ropts, &k, &p->agg, &rc);
+	*fired = alert_check(p->alerts, p->nalerts, &k, stderr);
 	kpis_free(&k);
 	if (fflush(stdout) != 0 || rcode < 0 || ferror(stdout)) {
 		perror("llmstat: write error");
@@ -91,8 +149,12 @@ output(struct app *p)
 static void
 teardown(struct app *p)
 {
+	int i;
+
 	agg_free(&p->agg);
-	bykey_free(&p->by);
+	for (i = 0; i < AGG_MAX_TABLES; i++)
+		bykey_free(&p->keys[i]);
+	filter_free(&p->filter);
 	schema_free(&p->schema);
 	prices_free(p->prices);
 }
@@ -102,7 +164,7 @@ main(int argc, char **argv)
 {
 	static struct app app;
 	struct run_conf rc = { 0 };
-	int code, bad;
+	int code, bad, fired = 0;
 
 	if ((code = options_parse(&app.o, argc, argv)) != 0)
 		return code == 1 ? EXIT_OK : EXIT_USAGE;
@@ -110,16 +172,19 @@ main(int argc, char **argv)
 		return code;
 	rc.schema = &app.schema;
 	rc.agg = &app.aconf;
-	rc.by = app.o.by ? &app.by : NULL;
+	rc.by = app.keyp;
 	rc.prices = app.prices;
+	rc.filter = app.filter.n || app.filter.has_since || app.filter.has_until ? &app.filter : NULL;
 	rc.use_log_cost = !app.o.no_log_cost;
 	rc.jobs = app.o.jobs;
 	rc.max_messages = app.o.max_messages;
 	rc.quiet = app.o.quiet;
 	bad = run_inputs(&rc, app.o.files, &app.agg);
-	code = output(&app);
+	code = output(&app, &fired);
 	if (code == EXIT_OK && (bad || (app.o.strict && app.agg.rejected_lines)))
 		code = EXIT_INPUT;
+	else if (code == EXIT_OK && fired)
+		code = EXIT_ALERT;
 	teardown(&app);
 	return code;
 }

@@ -9,16 +9,23 @@
 #include <unistd.h>
 
 #include "render.h"
+#include "report.h"
 
 enum {
 	O_BY = 256, O_MAP, O_TZ, O_REQUERY, O_STRICT, O_PRICES, O_NO_LOG_COST,
-	O_NO_BUILTIN, O_MAX_MSG, O_COLOR, O_NO_CSV_GUARD
+	O_NO_BUILTIN, O_MAX_MSG, O_COLOR, O_NO_CSV_GUARD, O_WHERE, O_SINCE,
+	O_UNTIL, O_ALERT, O_TOP
 };
 
 const struct optdef options_table[] = {
 	{ "format", 'f', 1, "FMT", "table|csv|json", "output format (default: table on a terminal, else csv)" },
 	{ "by", O_BY, 1, "KEYS", "model|provider|user|feature|status|error_type|session|hour|day|week|month|hour_of_day|weekday",
 	  "break down by fields, time buckets or JSON paths, comma-separated" },
+	{ "where", O_WHERE, 1, "EXPR", NULL, "keep records where FIELD OP VALUE (= != < <= > >= ~ regex; repeatable, AND)" },
+	{ "since", O_SINCE, 1, "TIME", NULL, "from TIME on (inclusive): a date, date-time, today, yesterday, 7d, 24h" },
+	{ "until", O_UNTIL, 1, "TIME", NULL, "before TIME (exclusive), same forms as --since" },
+	{ "alert", O_ALERT, 1, "RULE", "@kpi", "'METRIC OP NUMBER[unit]', cost-spike or latency-spike; exit 3 when any fires" },
+	{ "top", O_TOP, 1, "N", NULL, "at most N rows in a report" },
 	{ "map", O_MAP, 1, "FIELD=PATH[:UNIT]", NULL, "read a canonical field from a JSON path (repeatable)" },
 	{ "tz", O_TZ, 1, "ZONE", NULL, "time zone for calendar buckets (IANA name or +HH:MM; default UTC)" },
 	{ "requery-window", O_REQUERY, 1, "DURATION", NULL, "gap that makes a re-query (default 30s; units ms, s, m)" },
@@ -36,7 +43,6 @@ const struct optdef options_table[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL }
 };
 
-const char *const options_reports[] = { "summary", NULL };
 
 void
 options_help(FILE *f)
@@ -47,7 +53,10 @@ options_help(FILE *f)
 	fputs("usage: llmstat [REPORT] [options] [FILE ...]\n\n"
 	    "Reads JSONL logs of LLM requests (files or stdin; plain, gzip or zstd)\n"
 	    "and prints product KPIs: cost, tokens, latency, errors, users, sessions.\n\n"
-	    "Reports: summary (default)\n\nOptions:\n", f);
+	    "Reports:\n", f);
+	for (int i = 0; report_name(i); i++)
+		fprintf(f, "  %-28s %s\n", report_name(i), report_help(i));
+	fputs("\nOptions:\n", f);
 	for (d = options_table; d->name; d++) {
 		if (d->key < 256)
 			snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", d->key, d->name,
@@ -61,7 +70,9 @@ options_help(FILE *f)
 	    "  llmstat app.jsonl                      summary table\n"
 	    "  zcat logs/*.gz | llmstat -f json       summary as JSON from a pipe\n"
 	    "  llmstat --by model -f csv app.jsonl    per-model rows for a spreadsheet\n"
-	    "\nExit status: 0 ok, 1 input error, 2 usage error.\n", f);
+	    "  llmstat daily --since 7d app.jsonl     the last seven days, day by day\n"
+	    "  llmstat --alert 'error_rate > 2%' app.jsonl   exit 3 when the rule fires\n"
+	    "\nExit status: 0 ok, 1 input error, 2 usage error, 3 an alert fired.\n", f);
 }
 
 static int
@@ -158,6 +169,26 @@ apply(struct options *o, int key, const char *arg)
 		return 0;
 	case O_NO_CSV_GUARD: o->csv_guard = 0; return 0;
 	case 'q': o->quiet = 1; return 0;
+	case O_WHERE:
+		if (o->nwheres >= OPT_MAX_LIST)
+			return usage_error("too many --where options", NULL);
+		o->wheres[o->nwheres++] = arg;
+		return 0;
+	case O_SINCE: o->since = arg; return 0;
+	case O_UNTIL: o->until = arg; return 0;
+	case O_ALERT:
+		if (o->nalerts >= OPT_MAX_LIST)
+			return usage_error("too many --alert options", NULL);
+		o->alerts[o->nalerts++] = arg;
+		return 0;
+	case O_TOP: {
+		int n;
+
+		if (parse_int(arg, 1, 100000000, &n))
+			return usage_error("--top wants a positive number", arg);
+		o->top = n;
+		return 0;
+	}
 	default: return 2;
 	}
 }
@@ -202,12 +233,7 @@ build_getopt(struct option *lo, char *so)
 static int
 is_report(const char *s)
 {
-	int i;
-
-	for (i = 0; options_reports[i]; i++)
-		if (strcmp(options_reports[i], s) == 0)
-			return 1;
-	return 0;
+	return report_find(s) != NULL;
 }
 
 int

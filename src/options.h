@@ -21,7 +21,6 @@ struct optdef {
 };
 
 extern const struct optdef options_table[];     /* ends with a NULL name */
-extern const char *const options_reports[];     /* report names, NULL-terminated */
 
 struct options {
 	const char *report;     /* "summary", ... */
@@ -40,6 +39,12 @@ struct options {
 	int quiet;
 	int color;              /* -1 auto, 0 never, 1 always */
 	int csv_guard;
+	const char *wheres[OPT_MAX_LIST];       /* --where expressions */
+	int nwheres;
+	const char *since, *until;
+	const char *alerts[OPT_MAX_LIST];
+	int nalerts;
+	long top;
 	char **files;           /* NULL-terminated, may be empty */
 };
 

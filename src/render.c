@@ -113,13 +113,29 @@ render_safe(FILE *f, const char *s)
 
 /* ---- JSON ------------------------------------------------------------ */
 
+static const struct ltime_zone *out_tz;   /* zone of the current render */
+
+/* A time for output: local ISO 8601, with its zone when with_zone. */
+static void
+fmt_time(int64_t us, int with_zone, char out[32])
+{
+	static const struct ltime_zone utc = { 0, 0, "UTC" };
+	const struct ltime_zone *z = out_tz ? out_tz : &utc;
+	struct ltime_cache c = { 0 };
+	int32_t off = ltime_offset(z, &c, us);
+
+	ltime_fmt_iso(us + (int64_t)off * 1000000, with_zone ? &off : NULL, out);
+}
+
 static void
 json_value(FILE *f, const struct metric *m)
 {
-	char d[11];
+	char d[32];
 	size_t i;
 
 	switch (m->kind) {
+	case M_TIME: fmt_time(m->i, 1, d); fprintf(f, "\"%s\"", d); break;
+	case M_BOOL: fputs(m->i ? "true" : "false", f); break;
 	case M_INT: fprintf(f, "%lld", (long long)m->i); break;
 	case M_NUM: render_num(f, m->d); break;
 	case M_STR: render_json_str(f, m->s, strlen(m->s)); break;
@@ -184,22 +200,22 @@ json_summary(FILE *f, const struct kpis *k)
 }
 
 static int
-json_groups(FILE *f, const struct kpis *k, const char *const *by, const char *const *cols)
+json_groups(FILE *f, const struct kpis *k, const struct ktable *t, const char *const *cols)
 {
 	size_t i;
 
 	fputs("{\"llmstat\":1,\"by\":[", f);
-	for (i = 0; by[i]; i++) {
+	for (i = 0; t->by[i]; i++) {
 		fputs(i ? "," : "", f);
-		render_json_str(f, by[i], strlen(by[i]));
+		render_json_str(f, t->by[i], strlen(t->by[i]));
 	}
 	fputs("],\"groups\":[", f);
-	for (i = 0; i < k->nrows; i++) {
+	for (i = 0; i < t->nrows; i++) {
 		size_t n = 0;
 
 		fputs(i ? ",{" : "{", f);
-		json_members(f, &k->rows[i].keys, NULL, &n);
-		json_members(f, &k->rows[i].vals, cols, &n);
+		json_members(f, &t->rows[i].keys, NULL, &n);
+		json_members(f, &t->rows[i].vals, cols, &n);
 		fputc('}', f);
 	}
 	fputs("],\"quality\":", f);
@@ -235,10 +251,12 @@ csv_text(FILE *f, const char *s, int guard)
 static void
 csv_value(FILE *f, const struct metric *m, int guard)
 {
-	char d[11];
+	char d[32];
 	size_t i;
 
 	switch (m->kind) {
+	case M_TIME: fmt_time(m->i, 0, d); fputs(d, f); break;
+	case M_BOOL: fputs(m->i ? "true" : "false", f); break;
 	case M_INT: fprintf(f, "%lld", (long long)m->i); break;
 	case M_NUM: render_num(f, m->d); break;
 	case M_STR: csv_text(f, m->s, guard); break;
@@ -305,13 +323,13 @@ wanted(const char *name, const char *const *cols)
 }
 
 static int
-csv_groups(FILE *f, const struct kpis *k, const char *const *by, const char *const *cols, int guard)
+csv_groups(FILE *f, const struct ktable *t, const char *const *cols, int guard)
 {
 	size_t i, j, n = 0;
-	const struct mlist *first = k->nrows ? &k->rows[0].vals : NULL;
+	const struct mlist *first = t->nrows ? &t->rows[0].vals : NULL;
 
-	for (i = 0; by[i]; i++)
-		fprintf(f, "%s%s", i ? "," : "", by[i]);
+	for (i = 0; t->by[i]; i++)
+		fprintf(f, "%s%s", i ? "," : "", t->by[i]);
 	n = i;
 	if (first == NULL && cols)
 		for (j = 0; cols[j]; j++)
@@ -320,16 +338,16 @@ csv_groups(FILE *f, const struct kpis *k, const char *const *by, const char *con
 		if (wanted(first->m[j].name, cols))
 			fprintf(f, ",%s", first->m[j].name);
 	fputs("\r\n", f);
-	for (i = 0; i < k->nrows; i++) {
+	for (i = 0; i < t->nrows; i++) {
 		for (j = 0; j < n; j++) {
 			fputs(j ? "," : "", f);
-			csv_value(f, &k->rows[i].keys.m[j], guard);
+			csv_value(f, &t->rows[i].keys.m[j], guard);
 		}
-		for (j = 0; j < k->rows[i].vals.len; j++) {
-			if (!wanted(k->rows[i].vals.m[j].name, cols))
+		for (j = 0; j < t->rows[i].vals.len; j++) {
+			if (!wanted(t->rows[i].vals.m[j].name, cols))
 				continue;
 			fputc(',', f);
-			csv_value(f, &k->rows[i].vals.m[j], guard);
+			csv_value(f, &t->rows[i].vals.m[j], guard);
 		}
 		fputs("\r\n", f);
 	}
@@ -392,10 +410,17 @@ human_num(char *buf, size_t cap, double v, int unit)
 static void
 human(char *buf, size_t cap, const struct metric *m)
 {
-	char d[11];
+	char d[32];
 	size_t i, o = 0;
 
 	switch (m->kind) {
+	case M_TIME:
+		fmt_time(m->i, 0, d);
+		d[16] = '\0';
+		d[10] = ' ';
+		snprintf(buf, cap, "%s", d);
+		break;
+	case M_BOOL: snprintf(buf, cap, "%s", m->i ? "yes" : "no"); break;
 	case M_INT:
 		if (m->unit == MU_TOKENS && m->i >= 100000)
 			human_num(buf, cap, (double)m->i, MU_TOKENS);
@@ -528,31 +553,35 @@ table_summary(FILE *f, const struct kpis *k, const struct render_conf *rc)
 	return 0;
 }
 
-static const char *const default_cols[] = {
-	"requests", "requests_share", "error_rate", "total_cost", "cost_share",
-	"tokens_per_request", "latency_p50", "latency_p95", NULL
-};
 
 static int
-table_groups(FILE *f, const struct kpis *k, const char *const *by,
-             const char *const *cols, const struct render_conf *rc)
+table_groups(FILE *f, const struct ktable *t, const char *const *cols,
+             const struct render_conf *rc)
 {
 	size_t nk, nc, r, j, used;
 	int w[32], keyw = 40;
 	char cell[160];
-	const char *const *c = cols ? cols : default_cols;
+	const char *all[33];
+	const char *const *c = cols;
 
-	for (nk = 0; by[nk]; nk++)
+	if (c == NULL) {        /* every metric of the rows */
+		for (j = 0; t->nrows && j < t->rows[0].vals.len && j < 32; j++)
+			all[j] = t->rows[0].vals.m[j].name;
+		all[j] = NULL;
+		c = all;
+	}
+
+	for (nk = 0; t->by[nk]; nk++)
 		;
 	for (nc = 0; c[nc] && nc + nk < 32; nc++)
 		;
 	for (j = 0; j < nk; j++)
-		w[j] = (int)strlen(by[j]);
+		w[j] = (int)strlen(t->by[j]);
 	for (j = 0; j < nc; j++)
 		w[nk + j] = (int)strlen(c[j]);
-	for (r = 0; r < k->nrows; r++) {
+	for (r = 0; r < t->nrows; r++) {
 		for (j = 0; j < nk + nc; j++) {
-			const struct metric *m = j < nk ? &k->rows[r].keys.m[j] : mlist_find(&k->rows[r].vals, c[j - nk]);
+			const struct metric *m = j < nk ? &t->rows[r].keys.m[j] : mlist_find(&t->rows[r].vals, c[j - nk]);
 			int l;
 
 			if (m == NULL)
@@ -570,11 +599,11 @@ table_groups(FILE *f, const struct kpis *k, const char *const *by,
 	}
 	nc = j - nk;
 	for (j = 0; j < nk + nc; j++)
-		fprintf(f, j < nk ? "%-*s  " : "%*s  ", w[j], j < nk ? by[j] : c[j - nk]);
+		fprintf(f, j < nk ? "%-*s  " : "%*s  ", w[j], j < nk ? t->by[j] : c[j - nk]);
 	fputc('\n', f);
-	for (r = 0; r < k->nrows; r++) {
+	for (r = 0; r < t->nrows; r++) {
 		for (j = 0; j < nk + nc; j++) {
-			const struct metric *m = j < nk ? &k->rows[r].keys.m[j] : mlist_find(&k->rows[r].vals, c[j - nk]);
+			const struct metric *m = j < nk ? &t->rows[r].keys.m[j] : mlist_find(&t->rows[r].vals, c[j - nk]);
 			char raw[160];
 
 			if (m == NULL)
@@ -595,6 +624,7 @@ table_groups(FILE *f, const struct kpis *k, const char *const *by,
 int
 render_summary(FILE *f, const struct kpis *k, const struct render_conf *rc)
 {
+	out_tz = rc->tz;
 	switch (rc->format) {
 	case FMT_JSON: json_summary(f, k); break;
 	case FMT_CSV: csv_summary(f, k, rc->csv_guard); break;
@@ -604,13 +634,120 @@ render_summary(FILE *f, const struct kpis *k, const struct render_conf *rc)
 }
 
 int
-render_groups(FILE *f, const struct kpis *k, const char *const *by,
+render_groups(FILE *f, const struct kpis *k, const struct ktable *t,
               const char *const *cols, const struct render_conf *rc)
 {
 	switch (rc->format) {
-	case FMT_JSON: json_groups(f, k, by, cols); break;
-	case FMT_CSV: csv_groups(f, k, by, cols, rc->csv_guard); break;
-	default: table_groups(f, k, by, cols, rc); break;
+	case FMT_JSON: json_groups(f, k, t, cols); break;
+	case FMT_CSV: csv_groups(f, t, cols, rc->csv_guard); break;
+	default: table_groups(f, t, cols, rc); break;
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+void
+render_spark(FILE *f, const char *label, const double *v, size_t n, int width)
+{
+	static const char *const bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	size_t start, i, room = width > 30 ? (size_t)width - 26 : 4;
+	double max = 0;
+
+	if (n < 2)
+		return;
+	start = n > room ? n - room : 0;
+	for (i = start; i < n; i++)
+		if (v[i] > max)
+			max = v[i];
+	fprintf(f, "  %-22s", label);
+	for (i = start; i < n; i++)
+		fputs(bars[max > 0 && v[i] > 0 ? (int)(v[i] / max * 7.0 + 0.5) : 0], f);
+	fputc('\n', f);
+}
+
+static void
+chart(FILE *f, const struct ktable *t, int width)
+{
+	double *cost = xmalloc((t->nrows + 1) * sizeof(double));
+	double *req = xmalloc((t->nrows + 1) * sizeof(double));
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++) {
+		const struct metric *c = mlist_find(&t->rows[i].vals, "total_cost");
+		const struct metric *r = mlist_find(&t->rows[i].vals, "requests");
+
+		cost[i] = c && c->kind == M_NUM ? c->d : 0;
+		req[i] = r && r->kind == M_INT ? (double)r->i : 0;
+	}
+	fputc('\n', f);
+	render_spark(f, "cost", cost, t->nrows, width);
+	render_spark(f, "requests", req, t->nrows, width);
+	free(cost);
+	free(req);
+}
+
+static void
+json_body(FILE *f, const struct ktable *t, const char *const *cols)
+{
+	size_t i;
+
+	fputs("\"by\":[", f);
+	for (i = 0; t->by[i]; i++) {
+		fputs(i ? "," : "", f);
+		render_json_str(f, t->by[i], strlen(t->by[i]));
+	}
+	fputs("],\"groups\":[", f);
+	for (i = 0; i < t->nrows; i++) {
+		size_t n = 0;
+
+		fputs(i ? ",{" : "{", f);
+		json_members(f, &t->rows[i].keys, NULL, &n);
+		json_members(f, &t->rows[i].vals, cols, &n);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+int
+render_report(FILE *f, const struct kpis *k, const char *name,
+              const struct rview *v, int n, const struct render_conf *rc)
+{
+	int i;
+
+	out_tz = rc->tz;
+	if (rc->format == FMT_JSON) {
+		fputs("{\"llmstat\":1,", f);
+		if (n != 1) {
+			fputs("\"report\":", f);
+			render_json_str(f, name, strlen(name));
+			fputs(",\"tables\":[", f);
+		}
+		for (i = 0; i < n; i++) {
+			if (n != 1) {
+				fputs(i ? ",{\"title\":" : "{\"title\":", f);
+				render_json_str(f, v[i].title ? v[i].title : "", v[i].title ? strlen(v[i].title) : 0);
+				fputc(',', f);
+			}
+			json_body(f, v[i].t, v[i].cols);
+			if (n != 1)
+				fputc('}', f);
+		}
+		fputs(n != 1 ? "],\"quality\":" : ",\"quality\":", f);
+		json_object(f, &k->quality, NULL);
+		fputs("}\n", f);
+		return ferror(f) ? -1 : 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputs(rc->format == FMT_CSV ? "\r\n" : "\n", f);
+		if (rc->format == FMT_CSV) {
+			csv_groups(f, v[i].t, v[i].cols, rc->csv_guard);
+			continue;
+		}
+		if (v[i].title)
+			fprintf(f, "%s%s%s\n", rc->color ? "\033[1m" : "", v[i].title, rc->color ? "\033[0m" : "");
+		table_groups(f, v[i].t, v[i].cols, rc);
+		if (v[i].chart)
+			chart(f, v[i].t, rc->width);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -36,7 +36,8 @@ struct worker {
 	const struct run_conf *conf;
 	struct agg agg;
 	struct js_view *views;
-	char *scratch, *key;
+	char *scratch, *key[AGG_MAX_TABLES];
+	size_t klen[AGG_MAX_TABLES];
 	struct lerr *errs;      /* the earliest max_messages rejected lines */
 	int nerr;
 	struct ltime_cache tzc;
@@ -141,7 +142,8 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 	struct record rec;
 	struct js_err je;
 	const char *why = NULL;
-	size_t i = 0, klen = 0;
+	size_t i = 0;
+	int t;
 
 	w->agg.lines_read++;
 	if (n && p[n - 1] == '\r')
@@ -169,9 +171,13 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 		return;
 	}
 	price(w, &rec);
-	if (c->by)
-		klen = bykey_build(c->by, &rec, w->views, c->agg->tz, &w->tzc, w->key, KEYBUF);
-	agg_add(&w->agg, &rec, c->by ? w->key : NULL, klen);
+	if (c->filter && !filter_match(c->filter, &rec, w->views)) {
+		w->agg.filtered_records++;
+		return;
+	}
+	for (t = 0; t < c->agg->ntables; t++)
+		w->klen[t] = bykey_build(c->by[t], &rec, w->views, c->agg->tz, &w->tzc, w->key[t], KEYBUF);
+	agg_add(&w->agg, &rec, w->key, w->klen);
 }
 
 static void
@@ -340,7 +346,8 @@ worker_init(struct worker *w, struct rctx *rc)
 	agg_init(&w->agg, c->agg);
 	w->views = xcalloc((size_t)js_paths_count(c->schema->paths) + 1, sizeof(*w->views));
 	w->scratch = xmalloc(SCRATCH);
-	w->key = xmalloc(KEYBUF);
+	for (int t = 0; t < AGG_MAX_TABLES; t++)
+		w->key[t] = xmalloc(KEYBUF);
 	w->errs = xcalloc((size_t)(c->max_messages > 0 ? c->max_messages : 1), sizeof(*w->errs));
 }
 
@@ -350,7 +357,8 @@ worker_free(struct worker *w)
 	agg_free(&w->agg);
 	free(w->views);
 	free(w->scratch);
-	free(w->key);
+	for (int t = 0; t < AGG_MAX_TABLES; t++)
+		free(w->key[t]);
 	free(w->errs);
 	free((char *)w->pmodel);
 }
@@ -484,4 +492,21 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 	free(rc.w);
 	rctx_free(&rc);
 	return bad;
+}
+
+int
+run_buffer(const struct run_conf *c, const char *buf, size_t len, struct agg *out)
+{
+	struct rctx rc;
+	struct worker w;
+	struct chunk ch = { buf, len, NULL, 0, 0, 0 };
+
+	memset(&rc, 0, sizeof(rc));
+	rc.conf = c;
+	rc.nw = 1;
+	worker_init(&w, &rc);
+	do_chunk(&w, &ch);
+	agg_merge(out, &w.agg);
+	worker_free(&w);
+	return 0;
 }

@@ -10,13 +10,15 @@
 #include "agg.h"
 #include "bykey.h"
 #include "prices.h"
+#include "filter.h"
 #include "schema.h"
 
 struct run_conf {
 	const struct schema *schema;
 	const struct agg_conf *agg;
-	const struct bykey *by;         /* NULL without --by */
+	const struct bykey *const *by;  /* agg->ntables key specs, one per group table */
 	const struct prices *prices;    /* NULL: no price table */
+	const struct filter *filter;    /* NULL: keep every record */
 	int use_log_cost;               /* 0: ignore the log's cost (--no-log-cost) */
 	int jobs;                       /* worker threads, >= 1 */
 	int max_messages;               /* rejected lines reported on stderr */
@@ -29,5 +31,9 @@ struct run_conf {
  * "llmstat: FILE:LINE: reason". Returns 0, or 1 when an input could not be
  * opened or read (the others are still read). */
 int run_inputs(const struct run_conf *c, char *const *paths, struct agg *out);
+
+/* Processes one in-memory buffer of lines into out on the calling thread,
+ * without messages (for tests and fuzzing). Returns 0. */
+int run_buffer(const struct run_conf *c, const char *buf, size_t len, struct agg *out);
 
 #endif

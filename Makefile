@@ -85,3 +85,11 @@ test: deps-test
 # Fuzzing and benchmarks live beside their sources.
 -include tests/fuzz/fuzz.mk
 -include tests/bench.mk
+
+# Rewrite fixtures/cli/*.out from the current binary: review the diff first.
+golden: llmstat $(BUILD)/run_tests
+	LLMSTAT_GOLDEN=1 LLMSTAT_BIN=$(CURDIR)/llmstat LLMSTAT_ROOT=$(CURDIR) $(BUILD)/run_tests --filter 'cli/*'
+	git diff --stat fixtures/cli
+
+.PHONY: golden
+-include tests/install.mk

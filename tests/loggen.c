@@ -272,6 +272,15 @@ static void build_world(struct world *w, const struct opts *o)
 	w->p_regen = later > 0 ? clampd(0.04 / later - 0.01, 0.01, 0.5) : 0;
 }
 
+static void free_world(struct world *w)
+{
+	for (int i = 0; i < POOL; i++)
+		free(w->prompts[i]);
+	free(w->zipf);
+	free(w->slots);
+	free(w->user_of_rank);
+}
+
 /* Status depends on time: 429 burst minutes, per-provider 503 outages, baseline noise. */
 static uint8_t pick_status(const struct world *w, uint64_t *rs, uint64_t ts, int model)
 {
@@ -629,5 +638,6 @@ int main(int argc, char **argv)
 	emit(&w, evs, perm);
 	free(perm);
 	free(evs);
+	free_world(&w);
 	return fflush(stdout) ? 1 : 0;
 }

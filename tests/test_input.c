@@ -155,11 +155,12 @@ static unsigned char *concat(const void *a, size_t alen, const void *b, size_t b
 	return p;
 }
 
-/* Reads in until end or error with reads of at most cap bytes. */
-static void read_all(struct input *in, size_t cap, struct result *r)
+/* Reads in until end or error with reads of at most cap bytes;
+ * hint is the expected length, to spare the reallocations. */
+static void read_all(struct input *in, size_t cap, size_t hint, struct result *r)
 {
 	char *buf = malloc(cap);
-	size_t size = 1 << 16;
+	size_t size = hint + 1;
 
 	cr_assert_not_null(buf);
 	memset(r, 0, sizeof *r);
@@ -186,14 +187,15 @@ static void read_all(struct input *in, size_t cap, struct result *r)
 }
 
 /* Opens path, checks its kind, reads it all with the given cap. */
-static void read_path(const char *path, enum input_kind kind, size_t cap, struct result *r)
+static void read_path(const char *path, enum input_kind kind, size_t cap, size_t hint,
+                      struct result *r)
 {
 	char err[256] = "";
 	struct input *in = input_open(path, err, sizeof err);
 
 	cr_assert_not_null(in, "open %s: %s", path, err);
 	cr_assert_eq(input_kind(in), kind, "kind %d, want %d", input_kind(in), kind);
-	read_all(in, cap, r);
+	read_all(in, cap, hint, r);
 	input_close(in);
 }
 
@@ -203,7 +205,7 @@ static void expect_content(const char *path, enum input_kind kind, size_t cap,
 {
 	struct result r;
 
-	read_path(path, kind, cap, &r);
+	read_path(path, kind, cap, wlen, &r);
 	cr_assert_eq(r.rc, 0, "cap %zu: rc %ld (%s)", cap, r.rc, r.err);
 	cr_assert_eq(r.len, wlen, "cap %zu: got %zu bytes, want %zu", cap, r.len, wlen);
 	cr_assert(wlen == 0 || memcmp(r.data, want, wlen) == 0, "cap %zu: content differs", cap);
@@ -230,7 +232,7 @@ static size_t expect_error(const char *path, enum input_kind kind, size_t cap,
 	struct result r;
 	size_t got;
 
-	read_path(path, kind, cap, &r);
+	read_path(path, kind, cap, wlen, &r);
 	cr_assert_eq(r.rc, -1, "expected '%s', got rc %ld after %zu bytes", msg, r.rc, r.len);
 	cr_assert_eq(strncmp(r.err, msg, strlen(msg)), 0, "err '%s', want '%s'", r.err, msg);
 	cr_assert_leq(r.len, wlen);
@@ -517,7 +519,7 @@ Test(input, gzip_error_is_sticky)
 	write_file(path, g, glen - 3);
 	in = input_open(path, err, sizeof err);
 	cr_assert_not_null(in);
-	read_all(in, 64, &r);
+	read_all(in, 64, 64, &r);
 	cr_assert_eq(r.rc, -1);
 	err[0] = 0;
 	cr_assert_eq(input_read(in, buf, sizeof buf, err, sizeof err), -1);
@@ -777,7 +779,7 @@ static void expect_stdin(const char *name, const void *data, size_t len, int slo
 	cr_assert_eq(input_kind(in), kind);
 	cr_assert_eq(input_size(in), -1);
 	cr_assert_null(input_map(in, &mlen));
-	read_all(in, cap, &r);
+	read_all(in, cap, wlen, &r);
 	input_close(in);
 	restore_stdin(t, saved);
 	cr_assert_eq(r.rc, 0, "%s", r.err);

@@ -518,3 +518,42 @@ agg_merge(struct agg *a, const struct agg *s)
 	a->invalid_values += s->invalid_values;
 	return 0;
 }
+
+void
+agg_merge_grp(struct agg *a, int table, const struct grp *g)
+{
+	struct gtable *t = table < 0 ? &a->days : &a->groups[table];
+
+	grp_merge(gtable_get(a, t, g->hash, g->key, g->key ? strlen(g->key) : 0, g->num), g);
+}
+
+void
+agg_merge_user(struct agg *a, const struct user *u)
+{
+	user_merge(user_get(a, u->hash, u->id, strlen(u->id)), u);
+}
+
+void
+agg_merge_sess(struct agg *a, const struct sess *s)
+{
+	sess_merge(a, sess_get(a, s->hash, s->id, strlen(s->id)), s);
+}
+
+void
+agg_merge_sreq(struct agg *a, const struct sreq *q)
+{
+	xgrow((void **)&a->sreqs, &a->sreqs_cap, a->nsreqs + 1, sizeof(*a->sreqs));
+	a->sreqs[a->nsreqs++] = *q;
+}
+
+void
+agg_merge_minute(struct agg *a, int64_t minute, uint64_t count)
+{
+	minute_add(a, minute * MINUTE_US, count);
+}
+
+void
+agg_merge_unpriced(struct agg *a, const char *model, uint64_t count)
+{
+	unpriced_add(a, model, strlen(model), count);
+}

@@ -143,6 +143,16 @@ void agg_add(struct agg *a, const struct record *r, char *const *keys, const siz
  * requery window, zone). src is left unmodified. */
 int agg_merge(struct agg *dst, const struct agg *src);
 
+/* Merging single entries (used when loading a state file): each adds its
+ * entry to a's table as agg_merge would. table is a group table index, or
+ * -1 for the day table. */
+void agg_merge_grp(struct agg *a, int table, const struct grp *g);
+void agg_merge_user(struct agg *a, const struct user *u);
+void agg_merge_sess(struct agg *a, const struct sess *s);
+void agg_merge_sreq(struct agg *a, const struct sreq *q);
+void agg_merge_minute(struct agg *a, int64_t minute, uint64_t count);
+void agg_merge_unpriced(struct agg *a, const char *model, uint64_t count);
+
 /* Counts helpers used by kpis. */
 void counts_merge(struct counts *dst, const struct counts *src);
 void grp_init(struct grp *g, double alpha);

@@ -57,6 +57,7 @@ bykey_parse(struct bykey *b, const char *spec, struct schema *s, char *err, size
 	}
 	free(copy);
 	b->names[b->n] = NULL;
+	b->spec = xstrdup(spec);
 	return rc;
 }
 
@@ -67,6 +68,7 @@ bykey_free(struct bykey *b)
 
 	for (i = 0; i <= b->n && i < BYKEY_MAX + 1; i++)
 		free((char *)b->names[i]);
+	free(b->spec);
 	memset(b, 0, sizeof(*b));
 }
 

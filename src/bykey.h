@@ -21,6 +21,7 @@ struct bykey {
 	int n;                          /* keys in use */
 	int time_keys;                  /* any key is a calendar bucket */
 	const char *names[BYKEY_MAX + 1];       /* NULL-terminated; owned */
+	char *spec;                     /* the keys as given, "model,day"; owned */
 	struct {
 		int kind;               /* enum bykey_kind */
 		int what;               /* enum field, enum bykey_time, or path index */

@@ -17,6 +17,7 @@
 #include "report.h"
 #include "run.h"
 #include "schema.h"
+#include "state.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_ALERT = 3 };
 
@@ -146,6 +147,29 @@ output(struct app *p, int *fired)
 	return EXIT_OK;
 }
 
+static int
+save_state(struct app *p)
+{
+	const char *keys[AGG_MAX_TABLES] = { 0 };
+	FILE *f;
+	int i, rc;
+
+	for (i = 0; i < p->nkeys; i++)
+		keys[i] = p->keys[i].spec;
+	f = strcmp(p->o.save_state, "-") == 0 ? stdout : fopen(p->o.save_state, "wb");
+	if (f == NULL) {
+		fprintf(stderr, "llmstat: %s: ", p->o.save_state);
+		perror(NULL);
+		return EXIT_INPUT;
+	}
+	rc = state_write(f, p->agg.conf ? &p->agg : NULL, keys);
+	if ((f == stdout ? fflush(f) : fclose(f)) != 0 || rc < 0) {
+		fprintf(stderr, "llmstat: %s: write error\n", p->o.save_state);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
 static void
 teardown(struct app *p)
 {
@@ -179,8 +203,12 @@ main(int argc, char **argv)
 	rc.jobs = app.o.jobs;
 	rc.max_messages = app.o.max_messages;
 	rc.quiet = app.o.quiet;
+	for (int i = 0; i < app.nkeys; i++)
+		rc.keys[i] = app.keys[i].spec;
 	bad = run_inputs(&rc, app.o.files, &app.agg);
-	code = output(&app, &fired);
+	code = app.o.save_state ? save_state(&app) : EXIT_OK;
+	if (code == EXIT_OK && !(app.o.save_state && strcmp(app.o.save_state, "-") == 0))
+		code = output(&app, &fired);
 	if (code == EXIT_OK && (bad || (app.o.strict && app.agg.rejected_lines)))
 		code = EXIT_INPUT;
 	else if (code == EXIT_OK && fired)

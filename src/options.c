@@ -14,7 +14,7 @@
 enum {
 	O_BY = 256, O_MAP, O_TZ, O_REQUERY, O_STRICT, O_PRICES, O_NO_LOG_COST,
 	O_NO_BUILTIN, O_MAX_MSG, O_COLOR, O_NO_CSV_GUARD, O_WHERE, O_SINCE,
-	O_UNTIL, O_ALERT, O_TOP
+	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE
 };
 
 const struct optdef options_table[] = {
@@ -26,6 +26,7 @@ const struct optdef options_table[] = {
 	{ "until", O_UNTIL, 1, "TIME", NULL, "before TIME (exclusive), same forms as --since" },
 	{ "alert", O_ALERT, 1, "RULE", "@kpi", "'METRIC OP NUMBER[unit]', cost-spike or latency-spike; exit 3 when any fires" },
 	{ "top", O_TOP, 1, "N", NULL, "at most N rows in a report" },
+	{ "save-state", O_SAVE_STATE, 1, "FILE", "@file", "also write the merged state to FILE ('-': stdout, no report)" },
 	{ "map", O_MAP, 1, "FIELD=PATH[:UNIT]", NULL, "read a canonical field from a JSON path (repeatable)" },
 	{ "tz", O_TZ, 1, "ZONE", NULL, "time zone for calendar buckets (IANA name or +HH:MM; default UTC)" },
 	{ "requery-window", O_REQUERY, 1, "DURATION", NULL, "gap that makes a re-query (default 30s; units ms, s, m)" },
@@ -175,6 +176,7 @@ apply(struct options *o, int key, const char *arg)
 		o->wheres[o->nwheres++] = arg;
 		return 0;
 	case O_SINCE: o->since = arg; return 0;
+	case O_SAVE_STATE: o->save_state = arg; return 0;
 	case O_UNTIL: o->until = arg; return 0;
 	case O_ALERT:
 		if (o->nalerts >= OPT_MAX_LIST)

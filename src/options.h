@@ -45,6 +45,7 @@ struct options {
 	const char *alerts[OPT_MAX_LIST];
 	int nalerts;
 	long top;
+	const char *save_state; /* --save-state FILE, "-" for stdout */
 	char **files;           /* NULL-terminated, may be empty */
 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "state.h"
 #include "jsonscan.h"
 #include "util.h"
 
@@ -63,6 +64,7 @@ struct rctx {
 	size_t nnames, names_cap;
 	struct input **open;    /* mapped inputs, closed at the end */
 	size_t nopen, open_cap;
+	struct agg *out;        /* state files merge straight into it */
 };
 
 static int
@@ -308,6 +310,30 @@ feed_stream(struct rctx *rc, struct input *in, int file)
 	return 0;
 }
 
+/* A state file: read whole, merged into the result. */
+static int
+feed_state(struct rctx *rc, struct input *in)
+{
+	const struct filter *f = rc->conf->filter;
+	size_t cap = 1 << 20, len = 0;
+	unsigned char *buf = xmalloc(cap);
+	char err[256];
+	long r;
+	int bad = 0;
+
+	while ((r = input_read(in, (char *)buf + len, cap - len, err, sizeof(err))) > 0)
+		if ((len += (size_t)r) == cap)
+			buf = xrealloc(buf, cap *= 2);
+	if (r < 0 || state_read(buf, len, rc->out, rc->conf->keys,
+	    f && f->has_since ? f->since : INT64_MIN, f && f->has_until ? f->until : INT64_MAX,
+	    err, sizeof(err)) < 0) {
+		fprintf(stderr, "llmstat: %s: %s\n", input_name(in), err);
+		bad = 1;
+	}
+	free(buf);
+	return bad;
+}
+
 static int
 feed_path(struct rctx *rc, const char *path)
 {
@@ -320,6 +346,11 @@ feed_path(struct rctx *rc, const char *path)
 	if (in == NULL) {
 		fprintf(stderr, "llmstat: %s: %s\n", path, err);
 		return 1;
+	}
+	if (input_kind(in) == INPUT_STATE) {
+		bad = feed_state(rc, in);
+		input_close(in);
+		return bad;
 	}
 	xgrow((void **)&rc->names, &rc->names_cap, rc->nnames + 1, sizeof(char *));
 	file = (int)rc->nnames;
@@ -469,6 +500,7 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 
 	memset(&rc, 0, sizeof(rc));
 	rc.conf = c;
+	rc.out = out;
 	rc.nw = c->jobs > 0 ? c->jobs : 1;
 	rc.w = xcalloc((size_t)rc.nw, sizeof(*rc.w));
 	rc.qcap = (size_t)rc.nw * 2;

@@ -24,6 +24,7 @@ struct run_conf {
 	int max_messages;               /* rejected lines reported on stderr */
 	int quiet;                      /* -q: no warnings */
 	int progress;                   /* a progress line on stderr */
+	const char *keys[AGG_MAX_TABLES];       /* table key specs, for state files */
 };
 
 /* Reads every path (NULL-terminated list; "-" is stdin; an empty list reads

@@ -9,6 +9,7 @@
 
 /* Signed 128-bit integer for order-free money sums (GCC and clang). */
 __extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
 
 /* Allocation: on failure these print "llmstat: out of memory" and exit 1.
  * They never return NULL. Free with free(). */

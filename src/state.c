@@ -1,0 +1,618 @@
+/* state.c - writing and reading state files. */
+#include "state.h"
+
+#include <endian.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "util.h"
+
+/* ---- writing --------------------------------------------------------- */
+
+struct wbuf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+static unsigned char *
+wroom(struct wbuf *b, size_t n)
+{
+	unsigned char *at;
+
+	xgrow((void **)&b->p, &b->cap, b->len + n, 1);
+	at = b->p + b->len;
+	b->len += n;
+	return at;
+}
+
+static void
+put_u64(struct wbuf *b, uint64_t v)
+{
+	unsigned char *at = wroom(b, 8);
+	int i;
+
+	for (i = 0; i < 8; i++)
+		at[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+put_i64(struct wbuf *b, int64_t v)
+{
+	put_u64(b, (uint64_t)v);
+}
+
+static void
+put_i128(struct wbuf *b, i128 v)
+{
+	put_u64(b, (uint64_t)v);
+	put_u64(b, (uint64_t)(v >> 64));
+}
+
+static void
+put_f64(struct wbuf *b, double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, 8);
+	put_u64(b, v);
+}
+
+static void
+put_str(struct wbuf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	put_u64(b, s ? n : UINT64_MAX);
+	if (n)
+		memcpy(wroom(b, n), s, n);
+}
+
+/* The fields of struct counts, in file order. */
+#define COUNTS_U64(X) X(requests) X(errors) X(s4xx) X(s5xx) X(rate_limited) \
+	X(timeouts) X(cache_hits) X(priced) X(unpriced) X(in_tok) X(out_tok) \
+	X(cached_tok) X(cwrite_tok) X(tok_n) X(lat_n) X(ttft_n) X(ok_out_n) \
+	X(ok_out_tok) X(fb_n) X(regen_flagged) X(has_regen) X(has_success) \
+	X(with_session) X(timed)
+#define COUNTS_I64(X) X(lat_sum) X(lat_max) X(ttft_sum) X(fb_milli) \
+	X(first_us) X(last_us)
+
+static void
+put_counts(struct wbuf *b, const struct counts *c)
+{
+	int i;
+
+#define W(f) put_u64(b, c->f);
+	COUNTS_U64(W)
+#undef W
+#define W(f) put_i64(b, c->f);
+	COUNTS_I64(W)
+#undef W
+	put_i128(b, c->cost);
+	put_i128(b, c->cache_savings);
+	for (i = 0; i < FB_BINS; i++)
+		put_u64(b, c->fb_hist[i]);
+}
+
+static void
+put_sketch(struct wbuf *b, const struct ddsketch *s)
+{
+	size_t n = ddsketch_size(s);
+
+	put_u64(b, n);
+	ddsketch_write(s, wroom(b, n));
+}
+
+static void
+put_grp(struct wbuf *b, const struct grp *g)
+{
+	size_t i;
+
+	put_u64(b, g->hash);
+	put_str(b, g->key);
+	put_i64(b, g->num);
+	put_counts(b, &g->c);
+	put_sketch(b, &g->lat);
+	put_sketch(b, &g->ttft);
+	put_sketch(b, &g->cost);
+	put_sketch(b, &g->tok);
+	put_sketch(b, &g->tpot);
+	put_u64(b, g->users.len);
+	for (i = 0; i < g->users.cap; i++)
+		if (g->users.keys[i])
+			put_u64(b, g->users.keys[i]);
+}
+
+static void
+put_settings(struct wbuf *b, const struct agg *a, const char *const keys[AGG_MAX_TABLES])
+{
+	int t;
+
+	memcpy(wroom(b, INPUT_STATE_MAGIC_LEN), INPUT_STATE_MAGIC, INPUT_STATE_MAGIC_LEN);
+	put_u64(b, STATE_VERSION);
+	put_f64(b, a->conf->alpha);
+	put_i64(b, a->conf->requery_us);
+	put_str(b, a->conf->tz->name[0] ? a->conf->tz->name : "UTC");
+	put_u64(b, (uint64_t)a->conf->ntables);
+	for (t = 0; t < a->conf->ntables; t++)
+		put_str(b, keys[t]);
+}
+
+static void
+put_tables(struct wbuf *b, const struct agg *a)
+{
+	size_t i;
+	int t;
+
+	put_grp(b, &a->total);
+	put_u64(b, a->days.len);
+	for (i = 0; i < a->days.len; i++)
+		put_grp(b, &a->days.rows[i]);
+	for (t = 0; t < a->conf->ntables; t++) {
+		put_u64(b, a->groups[t].len);
+		for (i = 0; i < a->groups[t].len; i++)
+			put_grp(b, &a->groups[t].rows[i]);
+	}
+}
+
+static void
+put_user(struct wbuf *b, const struct user *u)
+{
+	put_u64(b, u->hash);
+	put_str(b, u->id);
+	put_u64(b, u->requests);
+	put_u64(b, u->errors);
+	put_u64(b, u->tokens);
+	put_u64(b, u->lat_n);
+	put_i128(b, u->cost);
+	put_i64(b, u->lat_sum);
+	put_i64(b, u->first_us);
+	put_i64(b, u->last_us);
+}
+
+static void
+put_sess(struct wbuf *b, const struct sess *s)
+{
+	put_u64(b, s->hash);
+	put_str(b, s->id);
+	put_u64(b, s->requests);
+	put_u64(b, s->errors);
+	put_i128(b, s->cost);
+	put_i64(b, s->first_us);
+	put_i64(b, s->last_us);
+	put_i64(b, s->last_end);
+	put_i64(b, s->last_err);
+	put_i64(b, s->outcome);
+	put_i64(b, s->outcome_us);
+	put_u64(b, s->user);
+	put_i64(b, s->user_us);
+	put_u64(b, s->feature);
+	put_str(b, s->feature_s);
+	put_i64(b, s->feature_us);
+}
+
+static void
+put_rest(struct wbuf *b, const struct agg *a)
+{
+	size_t i;
+
+	put_u64(b, a->nusers);
+	for (i = 0; i < a->nusers; i++)
+		put_user(b, &a->users[i]);
+	put_u64(b, a->nsess);
+	for (i = 0; i < a->nsess; i++)
+		put_sess(b, &a->sess[i]);
+	put_u64(b, a->nsreqs);
+	for (i = 0; i < a->nsreqs; i++) {
+		put_u64(b, a->sreqs[i].sess);
+		put_i64(b, a->sreqs[i].time_us);
+		put_i64(b, a->sreqs[i].end_us);
+		put_u64(b, a->sreqs[i].prompt);
+	}
+	put_u64(b, a->nminutes);
+	for (i = 0; i < a->nminutes; i++) {
+		put_i64(b, a->minute_keys[i]);
+		put_u64(b, a->minute_counts[i]);
+	}
+	put_u64(b, a->nunpriced);
+	for (i = 0; i < a->nunpriced; i++) {
+		put_str(b, a->unpriced_names[i]);
+		put_u64(b, a->unpriced_counts[i]);
+	}
+}
+
+int
+state_write(FILE *f, const struct agg *a, const char *const keys[AGG_MAX_TABLES])
+{
+	struct wbuf b = { 0 };
+	int rc;
+
+	put_settings(&b, a, keys);
+	put_u64(&b, a->lines_read);
+	put_u64(&b, a->blank_lines);
+	put_u64(&b, a->rejected_lines);
+	put_u64(&b, a->duplicate_records);
+	put_u64(&b, a->filtered_records);
+	put_u64(&b, a->invalid_values);
+	put_tables(&b, a);
+	put_rest(&b, a);
+	put_u64(&b, hash64(b.p, b.len, 0x57a7e));
+	rc = fwrite(b.p, 1, b.len, f) == b.len ? 0 : -1;
+	free(b.p);
+	return rc;
+}
+
+/* ---- reading --------------------------------------------------------- */
+
+struct rbuf {
+	const unsigned char *p;
+	size_t n, off;
+	int bad;                /* ran past the end or met nonsense */
+	struct strpool *pool;   /* strings read live here */
+};
+
+static uint64_t
+get_u64(struct rbuf *r)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (r->bad || r->n - r->off < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)r->p[r->off + (size_t)i] << (8 * i);
+	r->off += 8;
+	return v;
+}
+
+static int64_t
+get_i64(struct rbuf *r)
+{
+	return (int64_t)get_u64(r);
+}
+
+static i128
+get_i128(struct rbuf *r)
+{
+	uint64_t lo = get_u64(r), hi = get_u64(r);
+
+	return (i128)(((u128)hi << 64) | lo);
+}
+
+static double
+get_f64(struct rbuf *r)
+{
+	uint64_t v = get_u64(r);
+	double d;
+
+	memcpy(&d, &v, 8);
+	return d;
+}
+
+/* A count of items each at least min bytes long, checked against what is left. */
+static size_t
+get_count(struct rbuf *r, size_t min)
+{
+	uint64_t n = get_u64(r);
+
+	if (r->bad || n > (r->n - r->off) / min) {
+		r->bad = 1;
+		return 0;
+	}
+	return (size_t)n;
+}
+
+static const char *
+get_str(struct rbuf *r)
+{
+	uint64_t n = get_u64(r);
+	const char *s;
+
+	if (n == UINT64_MAX || r->bad)
+		return NULL;
+	if (n > r->n - r->off || memchr(r->p + r->off, '\0', (size_t)n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	s = strpool_add(r->pool, (const char *)r->p + r->off, (size_t)n);
+	r->off += (size_t)n;
+	return s;
+}
+
+static void
+get_counts(struct rbuf *r, struct counts *c)
+{
+	int i;
+
+#define R(f) c->f = get_u64(r);
+	COUNTS_U64(R)
+#undef R
+#define R(f) c->f = get_i64(r);
+	COUNTS_I64(R)
+#undef R
+	c->cost = get_i128(r);
+	c->cache_savings = get_i128(r);
+	for (i = 0; i < FB_BINS; i++)
+		c->fb_hist[i] = get_u64(r);
+}
+
+static void
+get_sketch(struct rbuf *r, struct ddsketch *s)
+{
+	size_t n = get_count(r, 1);
+
+	ddsketch_free(s);
+	if (r->bad || (n && ddsketch_read(s, r->p + r->off, n) != n) || s->alpha != s->alpha) {
+		r->bad = 1;
+		return;
+	}
+	r->off += n;
+}
+
+/* Reads one group into g (initialised by the caller, freed by the caller). */
+static void
+get_grp(struct rbuf *r, struct grp *g)
+{
+	size_t n, i;
+
+	g->hash = get_u64(r);
+	g->key = get_str(r);
+	g->num = get_i64(r);
+	get_counts(r, &g->c);
+	get_sketch(r, &g->lat);
+	get_sketch(r, &g->ttft);
+	get_sketch(r, &g->cost);
+	get_sketch(r, &g->tok);
+	get_sketch(r, &g->tpot);
+	n = get_count(r, 8);
+	for (i = 0; i < n && !r->bad; i++) {
+		uint64_t u = get_u64(r);
+
+		if (u == 0)
+			r->bad = 1;
+		else
+			idset_add(&g->users, u);
+	}
+}
+
+/* Reads n groups and merges them into table t of a. */
+static void
+get_groups(struct rbuf *r, struct agg *a, int t, size_t n)
+{
+	size_t i;
+	struct grp g;
+
+	for (i = 0; i < n && !r->bad; i++) {
+		grp_init(&g, a->conf->alpha);
+		get_grp(r, &g);
+		if (!r->bad && (g.hash == 0 || (t >= 0 && g.key == NULL)))
+			r->bad = 1;
+		if (!r->bad)
+			agg_merge_grp(a, t, &g);
+		grp_free(&g);
+	}
+}
+
+static int
+check_settings(struct rbuf *r, const struct agg *a, const char *const keys[AGG_MAX_TABLES],
+               char *err, size_t errlen)
+{
+	const char *tz, *k;
+	double alpha;
+	int64_t rq;
+	uint64_t nt, t;
+
+	if (r->n < INPUT_STATE_MAGIC_LEN || memcmp(r->p, INPUT_STATE_MAGIC, INPUT_STATE_MAGIC_LEN)) {
+		snprintf(err, errlen, "not an llmstat state file");
+		return -1;
+	}
+	r->off = INPUT_STATE_MAGIC_LEN;
+	if ((t = get_u64(r)) != STATE_VERSION) {
+		snprintf(err, errlen, "state format version %llu is not %d, the version this llmstat reads",
+		    (unsigned long long)t, STATE_VERSION);
+		return -1;
+	}
+	alpha = get_f64(r);
+	rq = get_i64(r);
+	tz = get_str(r);
+	nt = get_u64(r);
+	if (r->bad)
+		goto corrupt;
+	if (alpha != a->conf->alpha) {
+		snprintf(err, errlen, "state made with sketch accuracy %g, this run uses %g", alpha, a->conf->alpha);
+		return -1;
+	}
+	if (rq != a->conf->requery_us) {
+		snprintf(err, errlen, "state made with --requery-window %gs, this run uses %gs",
+		    (double)rq / 1e6, (double)a->conf->requery_us / 1e6);
+		return -1;
+	}
+	if (tz == NULL || strcmp(tz, a->conf->tz->name[0] ? a->conf->tz->name : "UTC") != 0) {
+		snprintf(err, errlen, "state made with --tz %s, this run uses %s", tz ? tz : "?",
+		    a->conf->tz->name[0] ? a->conf->tz->name : "UTC");
+		return -1;
+	}
+	if (nt != (uint64_t)a->conf->ntables) {
+		snprintf(err, errlen, "state made with %llu breakdown table(s) (report or --by), this run has %d",
+		    (unsigned long long)nt, a->conf->ntables);
+		return -1;
+	}
+	for (t = 0; t < nt; t++) {
+		k = get_str(r);
+		if (r->bad)
+			goto corrupt;
+		if (k == NULL || strcmp(k, keys[t]) != 0) {
+			snprintf(err, errlen, "state made with breakdown by %s, this run breaks down by %s",
+			    k ? k : "?", keys[t]);
+			return -1;
+		}
+	}
+	return 0;
+corrupt:
+	snprintf(err, errlen, "truncated or corrupt state file");
+	return -1;
+}
+
+static void
+get_user(struct rbuf *r, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->hash = get_u64(r);
+	u->id = get_str(r);
+	u->requests = get_u64(r);
+	u->errors = get_u64(r);
+	u->tokens = get_u64(r);
+	u->lat_n = get_u64(r);
+	u->cost = get_i128(r);
+	u->lat_sum = get_i64(r);
+	u->first_us = get_i64(r);
+	u->last_us = get_i64(r);
+	if (u->id == NULL || u->hash == 0)
+		r->bad = 1;
+}
+
+static void
+get_sess(struct rbuf *r, struct sess *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->hash = get_u64(r);
+	s->id = get_str(r);
+	s->requests = get_u64(r);
+	s->errors = get_u64(r);
+	s->cost = get_i128(r);
+	s->first_us = get_i64(r);
+	s->last_us = get_i64(r);
+	s->last_end = get_i64(r);
+	s->last_err = (int8_t)get_i64(r);
+	s->outcome = (int8_t)get_i64(r);
+	s->outcome_us = get_i64(r);
+	s->user = get_u64(r);
+	s->user_us = get_i64(r);
+	s->feature = get_u64(r);
+	s->feature_s = get_str(r);
+	s->feature_us = get_i64(r);
+	if (s->id == NULL || s->hash == 0 || (s->feature && s->feature_s == NULL) ||
+	    s->last_err < -1 || s->last_err > 1 || s->outcome < -1 || s->outcome > 1)
+		r->bad = 1;
+}
+
+static void
+get_rest(struct rbuf *r, struct agg *a)
+{
+	size_t n, i;
+	struct user u;
+	struct sess s;
+	struct sreq q;
+	const char *name;
+	int64_t m;
+
+	for (n = get_count(r, 80), i = 0; i < n && !r->bad; i++) {
+		get_user(r, &u);
+		if (!r->bad)
+			agg_merge_user(a, &u);
+	}
+	for (n = get_count(r, 128), i = 0; i < n && !r->bad; i++) {
+		get_sess(r, &s);
+		if (!r->bad)
+			agg_merge_sess(a, &s);
+	}
+	for (n = get_count(r, 32), i = 0; i < n && !r->bad; i++) {
+		q.sess = get_u64(r);
+		q.time_us = get_i64(r);
+		q.end_us = get_i64(r);
+		q.prompt = get_u64(r);
+		if (!r->bad)
+			agg_merge_sreq(a, &q);
+	}
+	for (n = get_count(r, 16), i = 0; i < n && !r->bad; i++) {
+		m = get_i64(r);
+		if (!r->bad)
+			agg_merge_minute(a, m, get_u64(r));
+	}
+	for (n = get_count(r, 16), i = 0; i < n && !r->bad; i++) {
+		name = get_str(r);
+		if (name == NULL)
+			r->bad = 1;
+		else
+			agg_merge_unpriced(a, name, get_u64(r));
+	}
+}
+
+static void
+get_body(struct rbuf *r, struct agg *a)
+{
+	struct grp g;
+	int t;
+
+	a->lines_read += get_u64(r);
+	a->blank_lines += get_u64(r);
+	a->rejected_lines += get_u64(r);
+	a->duplicate_records += get_u64(r);
+	a->filtered_records += get_u64(r);
+	a->invalid_values += get_u64(r);
+	grp_init(&g, a->conf->alpha);
+	get_grp(r, &g);
+	if (!r->bad)
+		grp_merge(&a->total, &g);
+	grp_free(&g);
+	get_groups(r, a, -1, get_count(r, 64));
+	for (t = 0; t < a->conf->ntables && !r->bad; t++)
+		get_groups(r, a, t, get_count(r, 64));
+	get_rest(r, a);
+}
+
+/* 0 inside [lo, hi), 1 wholly outside, -1 across a bound. */
+static int
+window(const struct agg *t, int64_t lo, int64_t hi, char *err, size_t errlen)
+{
+	int64_t first = t->total.c.first_us, last = t->total.c.last_us;
+
+	if (lo == INT64_MIN && hi == INT64_MAX)
+		return 0;
+	if (t->total.c.timed == 0 || last < lo || first >= hi)
+		return 1;
+	if (first >= lo && last < hi)
+		return 0;
+	snprintf(err, errlen, "the state's records run across the --since/--until bounds; "
+	    "state files are taken whole, so choose bounds between states (day granularity)");
+	return -1;
+}
+
+int
+state_read(const unsigned char *p, size_t n, struct agg *a,
+           const char *const keys[AGG_MAX_TABLES], int64_t lo, int64_t hi,
+           char *err, size_t errlen)
+{
+	int w;
+	struct strpool pool = { 0 };
+	struct rbuf r = { p, n, 0, 0, &pool };
+	struct agg tmp;
+	uint64_t sum;
+
+	if (n < INPUT_STATE_MAGIC_LEN + 16 ||
+	    (memcpy(&sum, p + n - 8, 8), hash64(p, n - 8, 0x57a7e) != le64toh(sum))) {
+		snprintf(err, errlen, n >= INPUT_STATE_MAGIC_LEN ? "truncated or corrupt state file (checksum)"
+		    : "not an llmstat state file");
+		return -1;
+	}
+	r.n = n - 8;
+	if (check_settings(&r, a, keys, err, errlen) < 0) {
+		strpool_free(&pool);
+		return -1;
+	}
+	agg_init(&tmp, a->conf);        /* read into a scratch state, merge when whole */
+	get_body(&r, &tmp);
+	if (r.bad || r.off != r.n) {
+		snprintf(err, errlen, "truncated or corrupt state file");
+		agg_free(&tmp);
+		strpool_free(&pool);
+		return -1;
+	}
+	if ((w = window(&tmp, lo, hi, err, errlen)) == 0)
+		agg_merge(a, &tmp);
+	agg_free(&tmp);
+	strpool_free(&pool);
+	return w;
+}

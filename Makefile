@@ -55,7 +55,7 @@ clean:
 # Debian packages: each entry command installs what it lacks (sudo when not root).
 SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKG = gcc make zlib1g-dev libzstd-dev
-TEST_PKG  = $(BUILD_PKG) libcriterion-dev tzdata zstd gzip jq
+TEST_PKG  = $(BUILD_PKG) libcriterion-dev tzdata zstd gzip jq parallel
 define need_pkgs
 	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

@@ -129,6 +129,7 @@ put_settings(struct wbuf *b, const struct agg *a, const char *const keys[AGG_MAX
 	int t;
 
 	memcpy(wroom(b, INPUT_STATE_MAGIC_LEN), INPUT_STATE_MAGIC, INPUT_STATE_MAGIC_LEN);
+	put_u64(b, 0);          /* the whole state's length, patched at the end */
 	put_u64(b, STATE_VERSION);
 	put_f64(b, a->conf->alpha);
 	put_i64(b, a->conf->requery_us);
@@ -225,7 +226,8 @@ int
 state_write(FILE *f, const struct agg *a, const char *const keys[AGG_MAX_TABLES])
 {
 	struct wbuf b = { 0 };
-	int rc;
+	uint64_t len;
+	int rc, i;
 
 	put_settings(&b, a, keys);
 	put_u64(&b, a->lines_read);
@@ -236,6 +238,9 @@ state_write(FILE *f, const struct agg *a, const char *const keys[AGG_MAX_TABLES]
 	put_u64(&b, a->invalid_values);
 	put_tables(&b, a);
 	put_rest(&b, a);
+	len = b.len + 8;
+	for (i = 0; i < 8; i++)
+		b.p[INPUT_STATE_MAGIC_LEN + (size_t)i] = (unsigned char)(len >> (8 * i));
 	put_u64(&b, hash64(b.p, b.len, 0x57a7e));
 	rc = fwrite(b.p, 1, b.len, f) == b.len ? 0 : -1;
 	free(b.p);
@@ -408,7 +413,7 @@ check_settings(struct rbuf *r, const struct agg *a, const char *const keys[AGG_M
 		snprintf(err, errlen, "not an llmstat state file");
 		return -1;
 	}
-	r->off = INPUT_STATE_MAGIC_LEN;
+	r->off = INPUT_STATE_MAGIC_LEN + 8;
 	if ((t = get_u64(r)) != STATE_VERSION) {
 		snprintf(err, errlen, "state format version %llu is not %d, the version this llmstat reads",
 		    (unsigned long long)t, STATE_VERSION);
@@ -580,10 +585,10 @@ window(const struct agg *t, int64_t lo, int64_t hi, char *err, size_t errlen)
 	return -1;
 }
 
-int
-state_read(const unsigned char *p, size_t n, struct agg *a,
-           const char *const keys[AGG_MAX_TABLES], int64_t lo, int64_t hi,
-           char *err, size_t errlen)
+static int
+state_read1(const unsigned char *p, size_t n, struct agg *a,
+            const char *const keys[AGG_MAX_TABLES], int64_t lo, int64_t hi,
+            char *err, size_t errlen)
 {
 	int w;
 	struct strpool pool = { 0 };
@@ -615,4 +620,39 @@ state_read(const unsigned char *p, size_t n, struct agg *a,
 	agg_free(&tmp);
 	strpool_free(&pool);
 	return w;
+}
+
+/* The length a state at p says it has, or 0 when it says nothing sane. */
+static size_t
+state_len(const unsigned char *p, size_t n)
+{
+	uint64_t len = 0;
+	int i;
+
+	if (n < INPUT_STATE_MAGIC_LEN + 8 || memcmp(p, INPUT_STATE_MAGIC, INPUT_STATE_MAGIC_LEN))
+		return 0;
+	for (i = 0; i < 8; i++)
+		len |= (uint64_t)p[INPUT_STATE_MAGIC_LEN + (size_t)i] << (8 * i);
+	return len <= n && len >= INPUT_STATE_MAGIC_LEN + 24 ? (size_t)len : 0;
+}
+
+int
+state_read(const unsigned char *p, size_t n, struct agg *a,
+           const char *const keys[AGG_MAX_TABLES], int64_t lo, int64_t hi,
+           char *err, size_t errlen)
+{
+	size_t off = 0, len;
+	int rc = 1, r;
+
+	do {            /* states written one after another (pipes, parallel) */
+		if ((len = state_len(p + off, n - off)) == 0) {
+			snprintf(err, errlen, "truncated or corrupt state file (at byte %zu)", off);
+			return -1;
+		}
+		if ((r = state_read1(p + off, len, a, keys, lo, hi, err, errlen)) < 0)
+			return -1;
+		rc = rc && r;
+		off += len;
+	} while (off < n);
+	return rc;
 }

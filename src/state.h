@@ -15,7 +15,8 @@
  * settings check). Returns 0, or -1 on a write error. */
 int state_write(FILE *f, const struct agg *a, const char *const keys[AGG_MAX_TABLES]);
 
-/* Reads a state of n bytes and merges it into a. The state's settings
+/* Reads the states in n bytes (one, or several written one after another)
+ * and merges them into a. The state's settings
  * (sketch accuracy, --requery-window, --tz, report tables) must equal a's;
  * otherwise, or when the data is truncated or corrupt, returns -1 with a
  * message in err naming what differs, and a is unchanged. A state is taken

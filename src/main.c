@@ -203,6 +203,7 @@ main(int argc, char **argv)
 	rc.jobs = app.o.jobs;
 	rc.max_messages = app.o.max_messages;
 	rc.quiet = app.o.quiet;
+	rc.progress = !app.o.quiet && isatty(2);
 	for (int i = 0; i < app.nkeys; i++)
 		rc.keys[i] = app.keys[i].spec;
 	bad = run_inputs(&rc, app.o.files, &app.agg);

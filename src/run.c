@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "input.h"
 #include "state.h"
@@ -65,6 +66,9 @@ struct rctx {
 	struct input **open;    /* mapped inputs, closed at the end */
 	size_t nopen, open_cap;
 	struct agg *out;        /* state files merge straight into it */
+	const char *pname;      /* progress: the input being read */
+	long long psize, pdone; /* its size and the bytes handed out so far */
+	struct timespec plast;  /* when the progress line was last drawn */
 };
 
 static int
@@ -222,11 +226,31 @@ worker_main(void *arg)
 	}
 }
 
+#define PROGRESS_MIN (100LL << 20)     /* inputs smaller than this show none */
+
+/* Redraws "llmstat: FILE 42% (230 MB)" on stderr at most 4 times a second. */
+static void
+progress(struct rctx *rc, size_t len)
+{
+	struct timespec now;
+
+	rc->pdone += (long long)len;
+	if (!rc->conf->progress || rc->psize < PROGRESS_MIN)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - rc->plast.tv_sec) * 1000 + (now.tv_nsec - rc->plast.tv_nsec) / 1000000 < 250)
+		return;
+	rc->plast = now;
+	fprintf(stderr, "\rllmstat: %s %3lld%% (%lld MB)\033[K", rc->pname,
+	    rc->pdone * 100 / rc->psize, rc->pdone >> 20);
+}
+
 static void
 submit(struct rctx *rc, const char *p, size_t len, char *own, int file, uint32_t seq)
 {
 	struct chunk *ch = xcalloc(1, sizeof(*ch));
 
+	progress(rc, len);
 	ch->p = p;
 	ch->len = len;
 	ch->own = own;
@@ -355,6 +379,9 @@ feed_path(struct rctx *rc, const char *path)
 	xgrow((void **)&rc->names, &rc->names_cap, rc->nnames + 1, sizeof(char *));
 	file = (int)rc->nnames;
 	rc->names[rc->nnames++] = xstrdup(input_name(in));
+	rc->pname = rc->names[file];
+	rc->psize = input_kind(in) == INPUT_PLAIN ? input_size(in) : -1;
+	rc->pdone = 0;
 	if ((map = input_map(in, &len)) != NULL) {
 		feed_mapped(rc, map, len, file);
 		xgrow((void **)&rc->open, &rc->open_cap, rc->nopen + 1, sizeof(*rc->open));
@@ -514,6 +541,8 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 	for (i = 0; paths[i]; i++)
 		bad |= feed_path(&rc, paths[i]);
 	stop_workers(&rc);
+	if (c->progress && rc.plast.tv_sec)
+		fputs("\r\033[K", stderr);    /* clear the progress line */
 	for (i = 0; i < rc.nw; i++) {
 		agg_merge(out, &rc.w[i].agg);
 		rejected += rc.w[i].agg.rejected_lines;

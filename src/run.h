@@ -23,7 +23,7 @@ struct run_conf {
 	int jobs;                       /* worker threads, >= 1 */
 	int max_messages;               /* rejected lines reported on stderr */
 	int quiet;                      /* -q: no warnings */
-	int progress;                   /* a progress line on stderr */
+	int progress;                   /* a progress line on stderr for big inputs */
 	const char *keys[AGG_MAX_TABLES];       /* table key specs, for state files */
 };
 

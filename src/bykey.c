@@ -137,24 +137,30 @@ part(const struct bykey *b, int i, const struct record *r, const struct js_view 
      const struct ltime_zone *tz, struct ltime_cache *c, char *out, size_t cap)
 {
 	const struct strv *sv;
-	int n = 0;
+	long n = 0;
 
 	if (b->k[i].kind == BK_TIME)
 		n = time_text(b->k[i].what, r, tz, c, out, cap);
 	else if (b->k[i].kind == BK_PATH) {
 		const struct js_view *x = &v[b->k[i].what];
-		long m = -1;
 
-		if (x->type != JS_NONE && x->type != JS_NULL)
-			m = js_unescape(x, out, cap);
-		n = m < 0 ? 0 : (int)m;
+		if (x->type != JS_NONE && x->type != JS_NULL &&
+		    (n = js_unescape(x, out, cap)) < 0) {       /* too long: its raw text, cut */
+			n = (long)(x->n < cap ? x->n : cap);
+			memcpy(out, x->p, (size_t)n);
+		}
 	} else if ((sv = field_strv(r, b->k[i].what)) != NULL) {
-		n = sv->p ? (int)(sv->n < cap ? sv->n : cap) : 0;
+		n = sv->p ? (long)(sv->n < cap ? sv->n : cap) : 0;
 		if (n)
 			memcpy(out, sv->p, (size_t)n);
 	} else
 		n = field_text(r, b->k[i].what, out, cap);
-	if (n <= 0 || (size_t)n >= cap) {
+	if (n > 0 && (size_t)n >= cap) {        /* cut long values on a character boundary */
+		n = (long)cap - 1;
+		while (n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n <= 0) {
 		out[0] = BYKEY_NULL;
 		return 1;
 	}

@@ -13,9 +13,10 @@
  * No collapsing: every positive finite double has |ln v| < 745, so at
  * alpha = 0.01 (ln gamma ~ 0.02) all indices lie within about +-37,300 and
  * the dense store never exceeds ~75k bins (600 KB); in practice it spans
- * only the dynamic range of the data. Indices are clamped to
- * [IDX_MIN, IDX_MAX] so that index arithmetic and nbins (uint32) can never
- * overflow; the clamp is only reached with absurdly small alpha (< ~1e-6).
+ * only the dynamic range of the data. To keep that bound meaningful alpha
+ * must be at least MIN_ALPHA (worst case then ~7.3M bins, 58 MB, even for
+ * adversarial input). Indices are also clamped to [IDX_MIN, IDX_MAX] so
+ * that index arithmetic and nbins (uint32) can never overflow.
  *
  * Invariant: bins[0 .. nbins) hold the counts of indices lo .. lo+nbins-1;
  * bins below the smallest index seen may be zero (slack left when growing
@@ -25,6 +26,7 @@
 #define IDX_MIN (-(INT32_C(1) << 30))
 #define IDX_MAX (INT32_C(1) << 30)
 #define MIN_CAP 64u
+#define MIN_ALPHA 1e-4
 
 /* Serialised header: alpha, count, zero, min, max (8 bytes each), lo, nbins. */
 #define HDR_SIZE 48u
@@ -39,7 +41,7 @@ static int alpha_ok(double alpha)
 {
 	double g;
 
-	if (!(alpha > 0.0 && alpha < 1.0))
+	if (!(alpha >= MIN_ALPHA && alpha < 1.0))
 		return 0;
 	g = (1.0 + alpha) / (1.0 - alpha);
 	return g > 1.0 && isfinite(g);
@@ -48,7 +50,7 @@ static int alpha_ok(double alpha)
 void ddsketch_init(struct ddsketch *s, double alpha)
 {
 	if (!alpha_ok(alpha))
-		die("llmstat: ddsketch: alpha must be in (0, 1)\n");
+		die("llmstat: ddsketch: alpha must be in [0.0001, 1)\n");
 	s->alpha = alpha;
 	s->gamma = (1.0 + alpha) / (1.0 - alpha);
 	s->inv_log_gamma = 1.0 / log(s->gamma);

@@ -11,8 +11,7 @@
 #include <emmintrin.h>
 #endif
 
-/* ------------------------------------------------------------------ */
-/* Compiled paths: a trie of decoded key segments.                     */
+/* ---- Compiled paths: a trie of decoded key segments. ---- */
 
 #define NO_INDEX UINT32_MAX
 
@@ -188,8 +187,7 @@ void js_paths_free(struct js_paths *ps)
 	free(ps);
 }
 
-/* ------------------------------------------------------------------ */
-/* String decoding (js_unescape, js_streq, escaped keys).              */
+/* ---- String decoding (js_unescape, js_streq, escaped keys). ---- */
 
 static int hexval(unsigned char c)
 {
@@ -219,26 +217,17 @@ static const unsigned char *hex4(const unsigned char *q,
 
 static int put_utf8(uint32_t cp, unsigned char *o)
 {
-	if (cp < 0x80) {
+	static const unsigned char lead[5] = { 0, 0, 0xC0, 0xE0, 0xF0 };
+	int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+
+	if (n == 1) {
 		o[0] = (unsigned char)cp;
 		return 1;
 	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xC0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xE0 | cp >> 12);
-		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xF0 | cp >> 18);
-	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
+	for (int i = n - 1; i > 0; i--, cp >>= 6)
+		o[i] = (unsigned char)(0x80 | (cp & 0x3F));
+	o[0] = (unsigned char)(lead[n] | cp);
+	return n;
 }
 
 /* Decodes the escape at *pp (a backslash); a pair of \u escapes forming a
@@ -371,8 +360,7 @@ int js_streq(const struct js_view *v, const char *s)
 	return dec_equal(v->p, v->n, s, strlen(s), 1);
 }
 
-/* ------------------------------------------------------------------ */
-/* Lexical helpers shared by the scanner and the iterators.            */
+/* ---- Lexical helpers shared by the scanner and the iterators. ---- */
 
 static inline size_t skip_ws(const char *p, size_t pos, size_t n)
 {
@@ -466,8 +454,7 @@ bad:
 	return SIZE_MAX;
 }
 
-/* ------------------------------------------------------------------ */
-/* The scanner.                                                        */
+/* ---- The scanner. ---- */
 
 struct frame {
 	uint32_t start;         /* offset of the '{' or '[' */
@@ -517,7 +504,7 @@ static size_t scan_escape(struct scan *s, size_t pos)
 			if (pos + i >= s->n)
 				return fail_at(s, ERR_EOF, s->n);
 			if (hexval((unsigned char)s->p[pos + i]) < 0)
-				return fail_at(s, "invalid \\u escape in string", pos - 1);
+				return fail_at(s, "invalid escape in string", pos - 1);
 		}
 		return pos + 5;
 	default:
@@ -581,19 +568,27 @@ static void record(struct scan *s, int32_t node, uint8_t type,
 	}
 }
 
+static inline int ctz64(uint64_t b)
+{
+#ifdef __GNUC__
+	return __builtin_ctzll(b);
+#else
+	int i = 0;
+
+	while (!(b >> i & 1))
+		i++;
+	return i;
+#endif
+}
+
 /* Duplicate keys: when a wanted key occurs, every view recorded for the
  * paths at or below it is reset to JS_NONE first, so the last occurrence
  * wins even when it no longer holds a sub-path the earlier one had. */
 static void reset_below(struct js_view *out, const uint64_t *below)
 {
 	for (int w = 0; w < 2; w++)
-		for (uint64_t b = below[w]; b; b &= b - 1) {
-			int i = 0;
-
-			while (!(b >> i & 1))
-				i++;
-			memset(&out[w * 64 + i], 0, sizeof *out);
-		}
+		for (uint64_t b = below[w]; b; b &= b - 1)
+			memset(&out[w * 64 + ctz64(b)], 0, sizeof *out);
 }
 
 /* The child of node named by the key text [k, k+klen), or -1. Keys with
@@ -608,7 +603,9 @@ static int32_t match_key(struct scan *s, int32_t node, const char *k,
 		const struct js_node *nd = &nodes[c];
 
 		if (esc ? dec_equal(k, klen, nd->key, nd->klen, 0)
-		        : nd->klen == klen && memcmp(nd->key, k, klen) == 0)
+		        : nd->klen == klen && nd->key[0] == k[0] &&
+		          nd->key[klen - 1] == k[klen - 1] &&
+		          memcmp(nd->key, k, klen) == 0)
 			break;
 	}
 	if (c >= 0)
@@ -769,8 +766,7 @@ int js_scan(const struct js_paths *ps, const char *p, size_t n,
 	return scan_run(&s);
 }
 
-/* ------------------------------------------------------------------ */
-/* Numbers.                                                            */
+/* ---- Numbers. ---- */
 
 /* A number as m * 10^e10 with m's last digit non-zero; over: m would need
  * more than 19 significant digits (m and e10 are then meaningless). */
@@ -805,14 +801,6 @@ static int64_t num_exp(const char *p, const struct num *r)
 
 static void num_decimal(const char *p, const struct num *r, struct dec *d)
 {
-	static const uint64_t p10[20] = {
-		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
-		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-		100000000000000000ULL, 1000000000000000000ULL,
-		10000000000000000000ULL
-	};
 	uint64_t m = 0;
 	int64_t nd = 0, zeros = 0;
 
@@ -830,9 +818,9 @@ static void num_decimal(const char *p, const struct num *r, struct dec *d)
 			d->over = 1;
 			break;
 		}
-		m = m * p10[zeros + 1] + (uint64_t)(c - '0');
-		nd += zeros + 1;
-		zeros = 0;
+		for (nd += zeros + 1; zeros > 0; zeros--)
+			m *= 10;
+		m = m * 10 + (uint64_t)(c - '0');
 	}
 	d->m = m;
 	d->e10 = num_exp(p, r) - (int64_t)(r->f1 - r->f0) + zeros;
@@ -843,10 +831,9 @@ static void num_decimal(const char *p, const struct num *r, struct dec *d)
 static int fast_double(const struct dec *d, double *out)
 {
 #if FLT_EVAL_METHOD == 0
-	static const double p10[23] = {
-		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-	};
+	static const double p10[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+		1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+		1e18, 1e19, 1e20, 1e21, 1e22 };
 	const uint64_t lim = (uint64_t)1 << 53;
 	uint64_t m = d->m;
 	int64_t e = d->e10;
@@ -866,23 +853,6 @@ static int fast_double(const struct dec *d, double *out)
 	(void)out;
 	return 0;
 #endif
-}
-
-static size_t put_int(char *b, int64_t v)
-{
-	char tmp[24];
-	size_t k = 0, t = 0;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	if (v < 0)
-		b[k++] = '-';
-	do {
-		tmp[t++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	while (t)
-		b[k++] = tmp[--t];
-	return k;
 }
 
 /* Correctly rounded conversion through strtod of "DIGITSeEXP" (no decimal
@@ -917,9 +887,7 @@ static double slow_double(const char *p, const struct num *r)
 	}
 	e = num_exp(p, r) - (int64_t)(r->f1 - r->f0) + dropped;
 	e = e > 99999999 ? 99999999 : e < -99999999 ? -99999999 : e;
-	buf[k++] = 'e';
-	k += put_int(buf + k, e);
-	buf[k] = '\0';
+	snprintf(buf + k, sizeof buf - k, "e%lld", (long long)e);
 	x = strtod(buf, NULL);
 	errno = saved;
 	return x;
@@ -1019,8 +987,7 @@ int js_bool(const struct js_view *v)
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* Iterating already-validated containers.                             */
+/* ---- Iterating already-validated containers. ---- */
 
 /* End of the valid JSON value starting at pos. */
 static size_t skip_value(const char *p, size_t pos, size_t n)

@@ -586,7 +586,12 @@ table_groups(FILE *f, const struct ktable *t, const char *const *cols,
 
 			if (m == NULL)
 				continue;
-			human(cell, sizeof(cell), m);
+			{
+				char raw[160];
+
+				human(raw, sizeof(raw), m);
+				safe_copy(cell, sizeof(cell), raw);
+			}
 			l = (int)strlen(cell);
 			if (l > w[j])
 				w[j] = l > keyw ? keyw : l;
@@ -611,8 +616,15 @@ table_groups(FILE *f, const struct ktable *t, const char *const *cols,
 			else if (m->kind == M_NULL && j < nk)
 				snprintf(cell, sizeof(cell), "(none)");
 			else {
+				size_t cut = (size_t)w[j];
+
 				human(raw, sizeof(raw), m);
-				safe_copy(cell, (size_t)w[j] + 1, raw);
+				safe_copy(cell, sizeof(cell), raw);
+				if (strlen(cell) > cut) {       /* cut on a character boundary */
+					while (cut > 0 && ((unsigned char)cell[cut] & 0xc0) == 0x80)
+						cut--;
+					cell[cut] = '\0';
+				}
 			}
 			fprintf(f, j < nk ? "%-*s  " : "%*s  ", w[j], cell);
 		}

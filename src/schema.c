@@ -407,6 +407,10 @@ fill_status(struct fillctx *c)
 		c->rec->has |= R_STATUS;
 		return 0;
 	}
+	if (x->type == JS_NUMBER) {     /* a number, but not a status code */
+		(*c->invalid)++;
+		return 0;
+	}
 	if (x->type != JS_STRING)
 		return reject(c, F_STATUS);
 	if (js_streq(x, "failure") || js_streq(x, "error") || js_streq(x, "failed"))

@@ -956,6 +956,7 @@ Test(ddsketch, targeted_corruption_refused)
 	expect_refused(p, n, 0, dbl_bits(-0.01), 8, "alpha < 0");
 	expect_refused(p, n, 0, dbl_bits(NAN), 8, "alpha NaN");
 	expect_refused(p, n, 0, dbl_bits(1e-300), 8, "alpha too small");
+	expect_refused(p, n, 0, dbl_bits(9.9e-5), 8, "alpha below 1e-4");
 	expect_refused(p, n, 8, count + 1, 8, "count + 1");
 	expect_refused(p, n, 8, count - 1, 8, "count - 1");
 	expect_refused(p, n, 16, 0, 8, "zero cleared");

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "input.h"
 #include "state.h"
@@ -186,6 +188,19 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 	agg_add(&w->agg, &rec, w->key, w->klen);
 }
 
+/* Drops the whole pages of a mapped chunk once read, so memory does not
+ * grow with the file (the pages stay in the page cache). */
+static void
+release(const char *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t b = ((uintptr_t)p + len) & ~(page - 1);
+
+	if (b > a)
+		madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 static void
 do_chunk(struct worker *w, struct chunk *ch)
 {
@@ -198,6 +213,8 @@ do_chunk(struct worker *w, struct chunk *ch)
 		p = nl ? nl + 1 : end;
 	}
 	ch->lines = ln;
+	if (ch->own == NULL)
+		release(ch->p, ch->len);
 	free(ch->own);
 	ch->own = NULL;
 }
@@ -543,9 +560,16 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 	stop_workers(&rc);
 	if (c->progress && rc.plast.tv_sec)
 		fputs("\r\033[K", stderr);    /* clear the progress line */
-	for (i = 0; i < rc.nw; i++) {
-		agg_merge(out, &rc.w[i].agg);
+	for (i = 0; i < rc.nw; i++)
 		rejected += rc.w[i].agg.rejected_lines;
+	for (i = 1; i < rc.nw; i++)             /* fold the workers into the first */
+		agg_merge(&rc.w[0].agg, &rc.w[i].agg);
+	agg_merge(&rc.w[0].agg, out);           /* states read so far, if any */
+	{                                       /* and hand it over whole */
+		struct agg t = *out;
+
+		*out = rc.w[0].agg;
+		rc.w[0].agg = t;
 	}
 	report_errors(&rc, rejected);
 	for (i = 0; i < rc.nw; i++)

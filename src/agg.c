@@ -1,6 +1,7 @@
 /* agg.c - adding records to the aggregate state and merging states. */
 #include "agg.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,8 @@ agg_init(struct agg *a, const struct agg_conf *conf)
 	memset(a, 0, sizeof(*a));
 	a->conf = conf;
 	grp_init(&a->total, conf->alpha);
+	for (int i = 0; i < SIGNALS_MAX; i++)
+		ddsketch_init(&a->score[i].sk, conf->alpha);
 }
 
 static void
@@ -56,6 +59,8 @@ agg_free(struct agg *a)
 	if (a == NULL)
 		return;
 	grp_free(&a->total);
+	for (int i = 0; i < SIGNALS_MAX; i++)
+		ddsketch_free(&a->score[i].sk);
 	gtable_free(&a->days);
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		gtable_free(&a->groups[t]);
@@ -396,6 +401,38 @@ unpriced_add(struct agg *a, const char *model, size_t n, uint64_t count)
 	a->unpriced_counts[*slot] += count;
 }
 
+static void
+signals_add(struct agg *a, const struct record *r)
+{
+	int i;
+
+	for (i = 0; i < a->conf->nscores; i++) {
+		if (!(r->has_score >> i & 1))
+			continue;
+		a->score[i].n++;
+		a->score[i].sum += llround(r->score[i] * 1e6);
+		ddsketch_add(&a->score[i].sk, r->score[i]);
+	}
+	for (i = 0; i < a->conf->nflags; i++) {
+		a->flag_n[i] += r->has_flag >> i & 1;
+		a->flag_true[i] += r->flag >> i & 1;
+	}
+}
+
+void
+agg_merge_signals(struct agg *a, const struct agg *s)
+{
+	int i;
+
+	for (i = 0; i < SIGNALS_MAX; i++) {
+		a->score[i].n += s->score[i].n;
+		a->score[i].sum += s->score[i].sum;
+		ddsketch_merge(&a->score[i].sk, &s->score[i].sk);
+		a->flag_n[i] += s->flag_n[i];
+		a->flag_true[i] += s->flag_true[i];
+	}
+}
+
 void
 agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *keylen)
 {
@@ -419,11 +456,28 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 		    r->session.p, r->session.n), r, user);
 	if (!(r->has & R_COST))
 		unpriced_add(a, r->model.p ? r->model.p : "", r->model.p ? r->model.n : 0, 1);
+	if (r->has_score | r->has_flag)
+		signals_add(a, r);
+}
+
+static int
+names_equal(char *const *a, char *const *b, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
 }
 
 static int
 conf_equal(const struct agg_conf *x, const struct agg_conf *y)
 {
+	if (x->nscores != y->nscores || x->nflags != y->nflags ||
+	    !names_equal(x->score_names, y->score_names, x->nscores) ||
+	    !names_equal(x->flag_names, y->flag_names, x->nflags))
+		return 0;
 	return x->alpha == y->alpha && x->requery_us == y->requery_us &&
 	    x->ntables == y->ntables &&
 	    x->tz->kind == y->tz->kind && x->tz->fixed == y->tz->fixed &&
@@ -510,6 +564,7 @@ agg_merge(struct agg *a, const struct agg *s)
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		gtable_merge(a, &a->groups[t], &s->groups[t]);
 	tables_merge(a, s);
+	agg_merge_signals(a, s);
 	a->lines_read += s->lines_read;
 	a->blank_lines += s->blank_lines;
 	a->rejected_lines += s->rejected_lines;

@@ -93,11 +93,20 @@ struct sreq {
 	uint64_t prompt;        /* prompt hash, 0 none */
 };
 
+/* A --score signal: exact count and sum, and its distribution. */
+struct signal {
+	uint64_t n;
+	i128 sum;               /* values * 1e6, rounded */
+	struct ddsketch sk;
+};
+
 struct agg_conf {
 	double alpha;           /* sketch accuracy, 0.01 */
 	int64_t requery_us;     /* --requery-window */
 	const struct ltime_zone *tz;
 	int ntables;            /* group tables kept (--by and reports) */
+	int nscores, nflags;    /* --score and --flag signals */
+	char *const *score_names, *const *flag_names;
 };
 
 struct agg {
@@ -125,6 +134,8 @@ struct agg {
 	uint64_t lines_read, blank_lines, rejected_lines, duplicate_records,
 	         filtered_records;
 	uint64_t invalid_values;
+	struct signal score[SIGNALS_MAX];
+	uint64_t flag_n[SIGNALS_MAX], flag_true[SIGNALS_MAX];
 	struct strpool pool;
 	struct ltime_cache tzc;
 };
@@ -152,6 +163,7 @@ void agg_merge_sess(struct agg *a, const struct sess *s);
 void agg_merge_sreq(struct agg *a, const struct sreq *q);
 void agg_merge_minute(struct agg *a, int64_t minute, uint64_t count);
 void agg_merge_unpriced(struct agg *a, const char *model, uint64_t count);
+void agg_merge_signals(struct agg *a, const struct agg *s);
 
 /* Counts helpers used by kpis. */
 void counts_merge(struct counts *dst, const struct counts *src);

@@ -2,6 +2,7 @@
 #include "kpis.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -426,6 +427,39 @@ feedback(struct mlist *l, const struct counts *c, int section)
 		mlist_null(l, "nps", MU_SCORE, section);
 }
 
+/* --score and --flag signals: score_NAME_count/_mean/_p50/_p95, flag_NAME_count/_rate. */
+static void
+signals(struct mlist *l, struct agg *a)
+{
+	static const char *const suffix[] = { "count", "mean", "p50", "p95", "rate" };
+	const char *n[5];
+	char buf[128];
+	int i, j;
+
+	for (i = 0; i < a->conf->nscores; i++) {
+		const struct signal *s = &a->score[i];
+
+		for (j = 0; j < 4; j++) {
+			int len = snprintf(buf, sizeof(buf), "score_%s_%s", a->conf->score_names[i], suffix[j]);
+
+			n[j] = strpool_add(&a->pool, buf, (size_t)len);
+		}
+		mlist_int(l, n[0], (int64_t)s->n, MU_COUNT, MS_QUALITY);
+		mlist_num(l, n[1], s->n ? (double)s->sum / ((double)s->n * 1e6) : NAN, MU_SCORE, MS_QUALITY);
+		mlist_num(l, n[2], s->n ? ddsketch_quantile(&s->sk, 0.5) : NAN, MU_SCORE, MS_QUALITY);
+		mlist_num(l, n[3], s->n ? ddsketch_quantile(&s->sk, 0.95) : NAN, MU_SCORE, MS_QUALITY);
+	}
+	for (i = 0; i < a->conf->nflags; i++) {
+		for (j = 0; j < 2; j++) {
+			int len = snprintf(buf, sizeof(buf), "flag_%s_%s", a->conf->flag_names[i], suffix[j ? 4 : 0]);
+
+			n[j] = strpool_add(&a->pool, buf, (size_t)len);
+		}
+		mlist_int(l, n[0], (int64_t)a->flag_n[i], MU_COUNT, MS_QUALITY);
+		mlist_num(l, n[1], ratio(a->flag_true[i], a->flag_n[i]), MU_RATIO, MS_QUALITY);
+	}
+}
+
 static void
 quality(struct mlist *l, struct agg *a)
 {
@@ -443,6 +477,7 @@ quality(struct mlist *l, struct agg *a)
 	mlist_int(l, "successful_tasks", (int64_t)nok, MU_COUNT, MS_QUALITY);
 	mlist_num(l, "task_success_rate", ratio(nok, nt), MU_RATIO, MS_QUALITY);
 	mlist_str(l, "task_outcome", inf ? "inferred" : "logged", MS_QUALITY);
+	signals(l, a);
 }
 
 static int

@@ -84,6 +84,12 @@ setup(struct app *p)
 	for (i = 0; i < p->o.nmaps; i++)
 		if (schema_map(&p->schema, p->o.maps[i], err, sizeof(err)) < 0)
 			goto usage;
+	for (i = 0; i < p->o.nscores; i++)
+		if (schema_signal(&p->schema, 's', p->o.scores[i], err, sizeof(err)) < 0)
+			goto usage;
+	for (i = 0; i < p->o.nflags; i++)
+		if (schema_signal(&p->schema, 'f', p->o.flags[i], err, sizeof(err)) < 0)
+			goto usage;
 	if (ltime_zone_init(&p->tz, p->o.tz) < 0) {
 		snprintf(err, sizeof(err), "unknown time zone '%s'", p->o.tz);
 		goto usage;
@@ -110,6 +116,10 @@ setup(struct app *p)
 	p->aconf.requery_us = (int64_t)(p->o.requery_s * 1e6 + 0.5);
 	p->aconf.tz = &p->tz;
 	p->aconf.ntables = p->nkeys;
+	p->aconf.nscores = p->schema.nscores;
+	p->aconf.nflags = p->schema.nflags;
+	p->aconf.score_names = p->schema.score_name;
+	p->aconf.flag_names = p->schema.flag_name;
 	agg_init(&p->agg, &p->aconf);
 	return EXIT_OK;
 usage:

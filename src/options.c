@@ -14,7 +14,7 @@
 enum {
 	O_BY = 256, O_MAP, O_TZ, O_REQUERY, O_STRICT, O_PRICES, O_NO_LOG_COST,
 	O_NO_BUILTIN, O_MAX_MSG, O_COLOR, O_NO_CSV_GUARD, O_WHERE, O_SINCE,
-	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE
+	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE, O_SCORE, O_FLAG
 };
 
 const struct optdef options_table[] = {
@@ -28,6 +28,8 @@ const struct optdef options_table[] = {
 	{ "top", O_TOP, 1, "N", NULL, "at most N rows in a report" },
 	{ "save-state", O_SAVE_STATE, 1, "FILE", "@file", "also write the merged state to FILE ('-': stdout, no report)" },
 	{ "map", O_MAP, 1, "FIELD=PATH[:UNIT]", NULL, "read a canonical field from a JSON path (repeatable)" },
+	{ "score", O_SCORE, 1, "NAME=PATH", NULL, "summarise a numeric judge score (count, mean, p50, p95; repeatable)" },
+	{ "flag", O_FLAG, 1, "NAME=PATH", NULL, "summarise a boolean flag as a rate (repeatable)" },
 	{ "tz", O_TZ, 1, "ZONE", NULL, "time zone for calendar buckets (IANA name or +HH:MM; default UTC)" },
 	{ "requery-window", O_REQUERY, 1, "DURATION", NULL, "gap that makes a re-query (default 30s; units ms, s, m)" },
 	{ "prices", O_PRICES, 1, "FILE", "@file", "price table: LiteLLM JSON or model,input,output CSV" },
@@ -177,6 +179,15 @@ apply(struct options *o, int key, const char *arg)
 		return 0;
 	case O_SINCE: o->since = arg; return 0;
 	case O_SAVE_STATE: o->save_state = arg; return 0;
+	case O_SCORE:
+	case O_FLAG:
+		if ((key == O_SCORE ? o->nscores : o->nflags) >= OPT_MAX_LIST)
+			return usage_error("too many --score or --flag options", NULL);
+		if (key == O_SCORE)
+			o->scores[o->nscores++] = arg;
+		else
+			o->flags[o->nflags++] = arg;
+		return 0;
 	case O_UNTIL: o->until = arg; return 0;
 	case O_ALERT:
 		if (o->nalerts >= OPT_MAX_LIST)

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#define SIGNALS_MAX 16          /* --score and --flag fields each */
+
 /* A string field: decoded UTF-8 bytes in the line's scratch buffer. */
 struct strv {
 	const char *p;          /* NULL when absent */
@@ -44,6 +46,10 @@ struct record {
 	int64_t list_pico;      /* cost at list price, when R_LIST (cache savings) */
 	double rating;          /* 1-5 stars (or 0-10 NPS scale) */
 	uint64_t prompt_hash;   /* hash of the prompt text, 0 when absent */
+	uint16_t has_score;     /* bit i: score[i] present */
+	uint16_t has_flag;      /* bit i: flag[i] present */
+	uint16_t flag;          /* bit i: flag i is true */
+	double score[SIGNALS_MAX];      /* --score values as logged */
 };
 
 #endif

@@ -26,7 +26,10 @@ struct chunk {
 	int file;               /* index into rctx.names */
 	uint32_t seq;           /* chunk number within its file */
 	uint64_t lines;         /* lines in the chunk, set by the worker */
+	int mapped;             /* part of a file mapping: release its pages after use */
 };
+
+#define MAPPED 0x80000000u      /* submit: the chunk lies in a file mapping */
 
 struct lerr {                   /* a rejected line, for the report */
 	int file;
@@ -213,7 +216,7 @@ do_chunk(struct worker *w, struct chunk *ch)
 		p = nl ? nl + 1 : end;
 	}
 	ch->lines = ln;
-	if (ch->own == NULL)
+	if (ch->mapped)
 		release(ch->p, ch->len);
 	free(ch->own);
 	ch->own = NULL;
@@ -272,7 +275,8 @@ submit(struct rctx *rc, const char *p, size_t len, char *own, int file, uint32_t
 	ch->len = len;
 	ch->own = own;
 	ch->file = file;
-	ch->seq = seq;
+	ch->seq = seq & ~MAPPED;
+	ch->mapped = (seq & MAPPED) != 0;
 	xgrow((void **)&rc->chunks, &rc->chunks_cap, rc->nchunks + 1, sizeof(*rc->chunks));
 	rc->chunks[rc->nchunks++] = ch;
 	if (rc->nw == 1) {
@@ -302,7 +306,7 @@ feed_mapped(struct rctx *rc, const char *p, size_t len, int file)
 			end = (size_t)(nl - p) + 1;
 		else if (end < len)
 			end = len;
-		submit(rc, p + off, end - off, NULL, file, seq++);
+		submit(rc, p + off, end - off, NULL, file, seq++ | MAPPED);
 		off = end;
 	}
 }
@@ -584,7 +588,7 @@ run_buffer(const struct run_conf *c, const char *buf, size_t len, struct agg *ou
 {
 	struct rctx rc;
 	struct worker w;
-	struct chunk ch = { buf, len, NULL, 0, 0, 0 };
+	struct chunk ch = { buf, len, NULL, 0, 0, 0, 0 };
 
 	memset(&rc, 0, sizeof(rc));
 	rc.conf = c;

@@ -1,7 +1,9 @@
 /* schema.c - the generic schema, --map, and line-to-record conversion. */
 #include "schema.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -101,8 +103,45 @@ schema_init_generic(struct schema *s)
 void
 schema_free(struct schema *s)
 {
+	int i;
+
+	for (i = 0; i < s->nscores; i++)
+		free(s->score_name[i]);
+	for (i = 0; i < s->nflags; i++)
+		free(s->flag_name[i]);
 	js_paths_free(s->paths);
 	s->paths = NULL;
+}
+
+int
+schema_signal(struct schema *s, int kind, const char *spec, char *err, size_t errlen)
+{
+	const char *eq = strchr(spec, '='), *opt = kind == 's' ? "--score" : "--flag";
+	int *n = kind == 's' ? &s->nscores : &s->nflags, path;
+	size_t i;
+
+	if (eq == NULL || eq == spec || eq[1] == '\0') {
+		snprintf(err, errlen, "%s wants NAME=PATH, got '%s'", opt, spec);
+		return -1;
+	}
+	for (i = 0; spec + i < eq; i++)
+		if (!(isalnum((unsigned char)spec[i]) || spec[i] == '_')) {
+			snprintf(err, errlen, "%s: a name is letters, digits and '_': '%s'", opt, spec);
+			return -1;
+		}
+	if (*n >= SIGNALS_MAX || (path = js_paths_add(s->paths, eq + 1)) < 0) {
+		snprintf(err, errlen, "%s: too many signals or a bad path in '%s'", opt, spec);
+		return -1;
+	}
+	if (kind == 's') {
+		s->score_name[*n] = xstrndup(spec, (size_t)(eq - spec));
+		s->score_path[*n] = (int16_t)path;
+	} else {
+		s->flag_name[*n] = xstrndup(spec, (size_t)(eq - spec));
+		s->flag_path[*n] = (int16_t)path;
+	}
+	(*n)++;
+	return 0;
 }
 
 static int
@@ -546,6 +585,41 @@ fill_flags(struct fillctx *c)
 	    fill_rating(c) | fill_prompt(c);
 }
 
+/* --score values (finite numbers) and --flag values (booleans). */
+static int
+fill_signals(struct fillctx *c)
+{
+	const struct schema *s = c->s;
+	double d;
+	int i, b;
+
+	for (i = 0; i < s->nscores; i++) {
+		const struct js_view *x = &c->v[s->score_path[i]];
+
+		if (x->type == JS_NONE || x->type == JS_NULL)
+			continue;
+		if (js_number(x, &d) < 0 || !isfinite(d) || fabs(d) > 1e9) {
+			(*c->invalid)++;
+			continue;
+		}
+		c->rec->score[i] = d;
+		c->rec->has_score |= (uint16_t)(1u << i);
+	}
+	for (i = 0; i < s->nflags; i++) {
+		const struct js_view *x = &c->v[s->flag_path[i]];
+
+		if (x->type == JS_NONE || x->type == JS_NULL)
+			continue;
+		if ((b = js_bool(x)) < 0) {
+			(*c->invalid)++;
+			continue;
+		}
+		c->rec->has_flag |= (uint16_t)(1u << i);
+		c->rec->flag |= (uint16_t)(b << i);
+	}
+	return 0;
+}
+
 int
 schema_fill(const struct schema *s, const struct js_view *v,
             struct record *rec, char *scratch, size_t cap,
@@ -554,7 +628,7 @@ schema_fill(const struct schema *s, const struct js_view *v,
 	struct fillctx c = { s, v, rec, scratch, cap, why, invalid };
 
 	memset(rec, 0, sizeof(*rec));
-	if (fill_strings(&c) | fill_numbers(&c) | fill_flags(&c))
+	if (fill_strings(&c) | fill_numbers(&c) | fill_flags(&c) | fill_signals(&c))
 		return -1;
 	if (rec->status >= 400)
 		rec->error = 1;

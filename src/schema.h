@@ -35,6 +35,9 @@ struct schema {
 	struct js_paths *paths; /* every path scanned; owned */
 	struct schema_cand cand[F_COUNT][SCHEMA_MAX_CAND]; /* first present wins */
 	uint8_t ncand[F_COUNT];
+	int nscores, nflags;    /* --score and --flag signals */
+	char *score_name[SIGNALS_MAX], *flag_name[SIGNALS_MAX]; /* owned */
+	int16_t score_path[SIGNALS_MAX], flag_path[SIGNALS_MAX];
 };
 
 /* The canonical name of a field ("latency"), or NULL past F_COUNT. */
@@ -49,6 +52,11 @@ void schema_free(struct schema *s);
 /* Applies "FIELD=PATH[:unit]": PATH becomes FIELD's only source. Returns 0,
  * or -1 with a message in err for an unknown field, bad path or unit. */
 int schema_map(struct schema *s, const char *spec, char *err, size_t errlen);
+
+/* Adds a quality signal "NAME=PATH": a numeric judge score (kind 's',
+ * --score) or a boolean flag (kind 'f', --flag). NAME is letters, digits
+ * and '_'. Returns 0, or -1 with err. */
+int schema_signal(struct schema *s, int kind, const char *spec, char *err, size_t errlen);
 
 /* Adds an extra path to scan (for --by and --where); returns its index, or -1. */
 int schema_extra_path(struct schema *s, const char *path);

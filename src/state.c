@@ -137,6 +137,28 @@ put_settings(struct wbuf *b, const struct agg *a, const char *const keys[AGG_MAX
 	put_u64(b, (uint64_t)a->conf->ntables);
 	for (t = 0; t < a->conf->ntables; t++)
 		put_str(b, keys[t]);
+	put_u64(b, (uint64_t)a->conf->nscores);
+	for (t = 0; t < a->conf->nscores; t++)
+		put_str(b, a->conf->score_names[t]);
+	put_u64(b, (uint64_t)a->conf->nflags);
+	for (t = 0; t < a->conf->nflags; t++)
+		put_str(b, a->conf->flag_names[t]);
+}
+
+static void
+put_signals(struct wbuf *b, const struct agg *a)
+{
+	int i;
+
+	for (i = 0; i < a->conf->nscores; i++) {
+		put_u64(b, a->score[i].n);
+		put_i128(b, a->score[i].sum);
+		put_sketch(b, &a->score[i].sk);
+	}
+	for (i = 0; i < a->conf->nflags; i++) {
+		put_u64(b, a->flag_n[i]);
+		put_u64(b, a->flag_true[i]);
+	}
 }
 
 static void
@@ -238,6 +260,7 @@ state_write(FILE *f, const struct agg *a, const char *const keys[AGG_MAX_TABLES]
 	put_u64(&b, a->invalid_values);
 	put_tables(&b, a);
 	put_rest(&b, a);
+	put_signals(&b, a);
 	len = b.len + 8;
 	for (i = 0; i < 8; i++)
 		b.p[INPUT_STATE_MAGIC_LEN + (size_t)i] = (unsigned char)(len >> (8 * i));
@@ -401,6 +424,30 @@ get_groups(struct rbuf *r, struct agg *a, int t, size_t n)
 }
 
 static int
+check_names(struct rbuf *r, const char *opt, int n, char *const *names, char *err, size_t errlen)
+{
+	uint64_t m = get_u64(r), i;
+	const char *s;
+
+	if (!r->bad && m != (uint64_t)n) {
+		snprintf(err, errlen, "state made with %llu %s signal(s), this run has %d", (unsigned long long)m, opt, n);
+		return -1;
+	}
+	for (i = 0; i < m && !r->bad; i++) {
+		s = get_str(r);
+		if (!r->bad && (s == NULL || strcmp(s, names[i]) != 0)) {
+			snprintf(err, errlen, "state made with %s %s, this run has %s %s", opt, s ? s : "?", opt, names[i]);
+			return -1;
+		}
+	}
+	if (r->bad) {
+		snprintf(err, errlen, "truncated or corrupt state file");
+		return -1;
+	}
+	return 0;
+}
+
+static int
 check_settings(struct rbuf *r, const struct agg *a, const char *const keys[AGG_MAX_TABLES],
                char *err, size_t errlen)
 {
@@ -454,6 +501,9 @@ check_settings(struct rbuf *r, const struct agg *a, const char *const keys[AGG_M
 			return -1;
 		}
 	}
+	if (check_names(r, "--score", a->conf->nscores, a->conf->score_names, err, errlen) < 0 ||
+	    check_names(r, "--flag", a->conf->nflags, a->conf->flag_names, err, errlen) < 0)
+		return -1;
 	return 0;
 corrupt:
 	snprintf(err, errlen, "truncated or corrupt state file");
@@ -566,6 +616,15 @@ get_body(struct rbuf *r, struct agg *a)
 	for (t = 0; t < a->conf->ntables && !r->bad; t++)
 		get_groups(r, a, t, get_count(r, 64));
 	get_rest(r, a);
+	for (t = 0; t < a->conf->nscores && !r->bad; t++) {
+		a->score[t].n = get_u64(r);
+		a->score[t].sum = get_i128(r);
+		get_sketch(r, &a->score[t].sk);
+	}
+	for (t = 0; t < a->conf->nflags && !r->bad; t++) {
+		a->flag_n[t] = get_u64(r);
+		a->flag_true[t] = get_u64(r);
+	}
 }
 
 /* 0 inside [lo, hi), 1 wholly outside, -1 across a bound. */

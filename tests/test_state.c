@@ -137,6 +137,15 @@ Test(state, random_shards_merge_exactly)
 			    INT64_MIN, INT64_MAX, err, sizeof(err)), 0, "%s", err);
 		}
 		got = report(&merged);
+		if (strcmp(got, want) != 0) {
+			FILE *dbg = fopen("/tmp/state_dbg_got", "w");
+
+			fputs(got, dbg);
+			fclose(dbg);
+			dbg = fopen("/tmp/state_dbg_want", "w");
+			fputs(want, dbg);
+			fclose(dbg);
+		}
 		cr_assert_str_eq(got, want, "round %d: merged states differ from one pass", round);
 		free(got);
 		agg_free(&merged);

@@ -21,15 +21,19 @@ LIBOBJS = $(filter-out $(BUILD)/main.o,$(OBJS))
 TSRCS   = $(wildcard tests/test_*.c)
 TOBJS   = $(TSRCS:tests/%.c=$(BUILD)/tests/%.o)
 
-all: llmstat
+all: $(BIN)
 
-# Relink when the variant (plain, address, undefined) changes.
-STAMP   = build/.last-$(if $(SANITIZER),$(SANITIZER),plain)
-$(STAMP):
-	@mkdir -p build && rm -f build/.last-* && touch $@
+# Sanitizer builds keep their binary beside their objects, so ./llmstat
+# stays the plain one.
+BIN     = $(if $(SANITIZER),$(BUILD)/llmstat,llmstat)
 
-llmstat: $(OBJS) $(STAMP)
+llmstat: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+ifneq ($(SANITIZER),)
+$(BIN): $(OBJS)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+endif
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SANFLAGS) -c -o $@ $<
@@ -44,8 +48,8 @@ $(BUILD)/run_tests: $(LIBOBJS) $(TOBJS)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(TOBJS) $(LIBOBJS) -lcriterion $(LDLIBS)
 
 # The whole suite: unit tests of every module and end-to-end runs of ./llmstat.
-check: llmstat $(BUILD)/run_tests
-	LLMSTAT_BIN=$(CURDIR)/llmstat LLMSTAT_ROOT=$(CURDIR) $(BUILD)/run_tests $(TESTFLAGS)
+check: $(BIN) $(BUILD)/run_tests
+	LLMSTAT_BIN=$(CURDIR)/$(BIN) LLMSTAT_ROOT=$(CURDIR) $(BUILD)/run_tests $(TESTFLAGS)
 
 clean:
 	rm -rf build llmstat

@@ -10,8 +10,8 @@ _llmstat_reports="summary daily weekly monthly hourly users top-users models
     providers features errors sessions feedback anomalies"
 
 _llmstat_opts_arg="--format --by --where --since --until --alert --top
-    --save-state --map --tz --requery-window --prices --jobs --max-errors
-    --color"
+    --save-state --map --score --flag --tz --requery-window --prices --jobs
+    --max-errors --color"
 _llmstat_opts_noarg="--no-log-cost --no-builtin-prices --strict --no-csv-guard
     --quiet --help --version"
 _llmstat_short="-f -j -q -h -V"
@@ -112,7 +112,7 @@ _llmstat_value()
         _llmstat_files ;;
     --requery-window)
         COMPREPLY=($(compgen -W "10s 30s 1m 5m" -- "$cur")) ;;
-    *)  # --top, --jobs, --max-errors: a number
+    *)  # --top, --jobs, --max-errors: a number; --score, --flag: NAME=PATH
         ;;
     esac
 }
@@ -146,8 +146,8 @@ _llmstat()
 
     case $prev in
     -f | --format | --by | --where | --since | --until | --alert | --top | \
-    --save-state | --map | --tz | --requery-window | --prices | -j | --jobs | \
-    --max-errors | --color)
+    --save-state | --map | --score | --flag | --tz | --requery-window | \
+    --prices | -j | --jobs | --max-errors | --color)
         _llmstat_value "$prev"
         return ;;
     esac

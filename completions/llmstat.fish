@@ -93,6 +93,8 @@ complete -c llmstat -l alert -x -a "$__llmstat_kpis cost-spike latency-spike" -d
 complete -c llmstat -l top -x -d 'at most N rows per table'
 complete -c llmstat -l save-state -r -F -d 'also write the merged state to FILE'
 complete -c llmstat -l map -x -a "(printf '%s=\n' $__llmstat_fields)" -d 'read FIELD from a JSON path'
+complete -c llmstat -l score -x -d 'summarise a numeric score at NAME=PATH'
+complete -c llmstat -l flag -x -d 'summarise a boolean flag at NAME=PATH'
 complete -c llmstat -l tz -x -a '(__llmstat_zones)' -d 'time zone (IANA name or +HH:MM)'
 complete -c llmstat -l requery-window -x -a '10s 30s 1m 5m' -d 'gap that makes a re-query'
 complete -c llmstat -l prices -r -F -d 'price table: LiteLLM JSON or CSV'

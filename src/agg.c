@@ -187,11 +187,15 @@ counts_merge(struct counts *d, const struct counts *s)
 }
 
 static void
-grp_add(struct grp *g, const struct record *r, uint64_t user)
+grp_add(struct grp *g, const struct record *r, uint64_t user, int lat_only)
 {
 	counts_add(&g->c, r);
+	if (user && g->hash)
+		idset_add(&g->users, user);
 	if (r->has & R_LATENCY)
 		ddsketch_add(&g->lat, (double)r->latency_us / 1000.0);
+	if (lat_only)           /* the day table needs only the latency p95 */
+		return;
 	if (r->has & R_TTFT)
 		ddsketch_add(&g->ttft, (double)r->ttft_us / 1000.0);
 	if (r->has & R_COST)
@@ -201,8 +205,6 @@ grp_add(struct grp *g, const struct record *r, uint64_t user)
 	    r->output_tokens >= 2)
 		ddsketch_add(&g->tpot, (double)(r->latency_us - r->ttft_us) / 1000.0 /
 		    (double)(r->output_tokens - 1));
-	if (user && g->hash)
-		idset_add(&g->users, user);
 }
 
 void
@@ -438,17 +440,17 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 {
 	uint64_t user = r->user.p ? hash64(r->user.p, r->user.n, 1) : 0;
 
-	grp_add(&a->total, r, 0);
+	grp_add(&a->total, r, 0, 0);
 	if (r->has & R_TIME) {
 		int64_t local = ltime_local(a->conf->tz, &a->tzc, r->time_us);
 		int32_t day = ltime_day_of(local);
 
-		grp_add(gtable_get(a, &a->days, hash_u64((uint64_t)(int64_t)day), NULL, 0, day), r, user);
+		grp_add(gtable_get(a, &a->days, hash_u64((uint64_t)(int64_t)day), NULL, 0, day), r, user, 1);
 		minute_add(a, local, 1);
 	}
 	for (int t = 0; t < a->conf->ntables; t++)
 		grp_add(gtable_get(a, &a->groups[t], hash64(keys[t], keylen[t], 4), keys[t],
-		    keylen[t], 0), r, user);
+		    keylen[t], 0), r, user, 0);
 	if (user)
 		user_add(user_get(a, user, r->user.p, r->user.n), r);
 	if (r->session.p)

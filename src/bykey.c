@@ -25,7 +25,12 @@ parse_one(struct bykey *b, const char *name, struct schema *s, char *err, size_t
 			return 0;
 		}
 	}
-	if (f >= 0 && f != F_TIME && f != F_PROMPT) {
+	if (f == F_TIME || f == F_PROMPT) {
+		snprintf(err, errlen, "--by %s: %s", name, f == F_TIME ?
+		    "use hour, day, week, month, hour_of_day or weekday" : "prompts are only hashed, never grouped");
+		return -1;
+	}
+	if (f >= 0) {
 		b->k[b->n].kind = BK_FIELD;
 		b->k[b->n].what = f;
 		return 0;

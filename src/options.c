@@ -19,26 +19,26 @@ enum {
 
 const struct optdef options_table[] = {
 	{ "format", 'f', 1, "FMT", "table|csv|json", "output format (default: table on a terminal, else csv)" },
-	{ "by", O_BY, 1, "KEYS", "model|provider|user|feature|status|error_type|session|hour|day|week|month|hour_of_day|weekday",
+	{ "by", O_BY, 1, "KEYS", "model|provider|user|feature|status|error_type|session|error|cache_hit|success|regenerated|hour|day|week|month|hour_of_day|weekday",
 	  "break down by fields, time buckets or JSON paths, comma-separated" },
 	{ "where", O_WHERE, 1, "EXPR", NULL, "keep records where FIELD OP VALUE (= != < <= > >= ~ regex; repeatable, AND)" },
-	{ "since", O_SINCE, 1, "TIME", NULL, "from TIME on (inclusive): a date, date-time, today, yesterday, 7d, 24h" },
+	{ "since", O_SINCE, 1, "TIME", NULL, "from TIME on (inclusive): date, date-time, now, today, yesterday, or back 30m, 24h, 7d, 2w" },
 	{ "until", O_UNTIL, 1, "TIME", NULL, "before TIME (exclusive), same forms as --since" },
-	{ "alert", O_ALERT, 1, "RULE", "@kpi", "'METRIC OP NUMBER[unit]', cost-spike or latency-spike; exit 3 when any fires" },
+	{ "alert", O_ALERT, 1, "RULE", "@kpi", "'METRIC OP NUMBER[%|ms|s|m|k|M]', cost-spike, latency-spike; exit 3 if any fires" },
 	{ "top", O_TOP, 1, "N", NULL, "at most N rows in a report" },
 	{ "save-state", O_SAVE_STATE, 1, "FILE", "@file", "also write the merged state to FILE ('-': stdout, no report)" },
 	{ "map", O_MAP, 1, "FIELD=PATH[:UNIT]", NULL, "read a canonical field from a JSON path (repeatable)" },
-	{ "score", O_SCORE, 1, "NAME=PATH", NULL, "summarise a numeric judge score (count, mean, p50, p95; repeatable)" },
-	{ "flag", O_FLAG, 1, "NAME=PATH", NULL, "summarise a boolean flag as a rate (repeatable)" },
+	{ "score", O_SCORE, 1, "NAME=PATH", NULL, "summarize a numeric field, e.g. a judge score (count, mean, p50, p95; up to 16)" },
+	{ "flag", O_FLAG, 1, "NAME=PATH", NULL, "summarize a boolean field as a rate (up to 16)" },
 	{ "tz", O_TZ, 1, "ZONE", NULL, "time zone for calendar buckets (IANA name or +HH:MM; default UTC)" },
-	{ "requery-window", O_REQUERY, 1, "DURATION", NULL, "gap that makes a re-query (default 30s; units ms, s, m)" },
+	{ "requery-window", O_REQUERY, 1, "TIME", NULL, "gap that makes a re-query (default 30s; a number of seconds, or ms, s, m, h)" },
 	{ "prices", O_PRICES, 1, "FILE", "@file", "price table: LiteLLM JSON or model,input,output CSV" },
 	{ "no-log-cost", O_NO_LOG_COST, 0, NULL, NULL, "ignore the log's cost; price every request from the table" },
 	{ "no-builtin-prices", O_NO_BUILTIN, 0, NULL, NULL, "do not use the built-in price table" },
-	{ "jobs", 'j', 1, "N", NULL, "worker threads (default: number of cores)" },
+	{ "jobs", 'j', 1, "N", NULL, "worker threads, 1-256 (default: the number of cores, at most 64)" },
 	{ "strict", O_STRICT, 0, NULL, NULL, "exit 1 when any line is rejected" },
 	{ "max-errors", O_MAX_MSG, 1, "N", NULL, "rejected lines to report on stderr (default 10)" },
-	{ "color", O_COLOR, 1, "WHEN", "auto|always|never", "colour in tables (default auto; NO_COLOR respected)" },
+	{ "color", O_COLOR, 1, "WHEN", "auto|always|never", "color in tables (default auto; NO_COLOR respected)" },
 	{ "no-csv-guard", O_NO_CSV_GUARD, 0, NULL, NULL, "do not neutralise formula-like CSV cells" },
 	{ "quiet", 'q', 0, NULL, NULL, "no warnings on stderr" },
 	{ "help", 'h', 0, NULL, NULL, "show this help" },
@@ -58,7 +58,7 @@ options_help(FILE *f)
 	    "and prints product KPIs: cost, tokens, latency, errors, users, sessions.\n\n"
 	    "Reports:\n", f);
 	for (int i = 0; report_name(i); i++)
-		fprintf(f, "  %-28s %s\n", report_name(i), report_help(i));
+		fprintf(f, "  %-30s %s\n", report_name(i), report_help(i));
 	fputs("\nOptions:\n", f);
 	for (d = options_table; d->name; d++) {
 		if (d->key < 256)
@@ -67,7 +67,7 @@ options_help(FILE *f)
 		else
 			snprintf(lhs, sizeof(lhs), "    --%s%s%s", d->name, d->arg ? " " : "",
 			    d->arg ? d->arg : "");
-		fprintf(f, "  %-28s %s\n", lhs, d->help);
+		fprintf(f, "  %-30s %s\n", lhs, d->help);
 	}
 	fputs("\nExamples:\n"
 	    "  llmstat app.jsonl                      summary table\n"

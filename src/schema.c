@@ -608,7 +608,7 @@ fill_signals(struct fillctx *c)
 	for (i = 0; i < s->nflags; i++) {
 		const struct js_view *x = &c->v[s->flag_path[i]];
 
-		if (x->type == JS_NONE || x->type == JS_NULL)
+		if (x->type == JS_NONE || x->type == JS_NULL || (x->type == JS_STRING && x->n == 0))
 			continue;
 		if ((b = js_bool(x)) < 0) {
 			(*c->invalid)++;

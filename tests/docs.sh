@@ -3,7 +3,9 @@
 #
 #   tests/docs.sh bash ROOT WORD...      the words of a command line, the last
 #                                       one being completed ("" for a new one)
-#   tests/docs.sh zsh  ROOT 'LINE'       LINE typed at a zsh prompt, then TAB
+#   tests/docs.sh zsh  ROOT 'LINE'...    each LINE typed at a zsh prompt, then
+#                                       TAB; each one's candidates end with a
+#                                       line "<<>>"; then "registered: F"
 #   tests/docs.sh fish ROOT 'LINE'       what fish completes after LINE
 #
 # Each prints the candidates, one a line, and exits 0; 77 when the shell is
@@ -25,7 +27,7 @@ bash)
 		COMP_CWORD=$(($# - 1))
 		COMP_LINE="$*"
 		COMP_POINT=${#COMP_LINE}
-		_llmstat || exit 2
+		_llmstat
 		[ ${#COMPREPLY[@]} -eq 0 ] || printf "%s\n" "${COMPREPLY[@]}"' "$root" "$@"
 	;;
 fish)
@@ -35,22 +37,25 @@ fish)
 	;;
 zsh)
 	command -v zsh >/dev/null 2>&1 || exit 77
-	# A zsh in a pseudo-terminal (zsh/zpty) loads compinit with
-	# completions/ first in $fpath, gets LINE and a TAB, and writes every
-	# match that the completion adds (a compadd wrapper) to a file.  The
-	# completion system is restricted to its base functions, for speed.
+	# A zsh in a pseudo-terminal (zsh/zpty) runs compinit with completions/
+	# first in $fpath (and, for speed, only the base directories of the
+	# completion system after it), then gets each LINE and a TAB.  A compadd
+	# wrapper writes every match that the completion adds to a file; the
+	# matches of each LINE are printed, followed by a line "<<>>".  Last,
+	# the file is sourced, and "registered: F" tells the function F that
+	# it registered for llmstat.
 	exec zsh -f -c '
 		zmodload zsh/zpty || exit 77
-		root=${1:A} line=$2
+		root=${1:A}
+		shift
 		tmp=$(mktemp -d) || exit 2
 		cat > $tmp/setup.zsh <<EOF
 PS1="" RPS1="" PROMPT_EOL_MARK="" LISTMAX=0
-# only what the completion system needs: scanning all of \$fpath is slow
 fpath=($root/completions \${(M)fpath:#*/Completion(|/Base|/Unix|/Zsh)})
 autoload -Uz compinit
-compinit -C -D
+compinit -u -D
 zstyle ":completion:*" list-prompt ""
-zstyle ":completion:*" select-prompt ""
+zstyle ":completion:*" completer _complete
 compadd() {
 	local -a got
 	if (( \${@[(I)-[OAD]]} )); then
@@ -62,29 +67,42 @@ compadd() {
 	builtin compadd "\$@"
 }
 done-marker() { print -r -- "<<end>>" >> $tmp/out }
-zstyle ":completion:*" completer _complete
-comppostfuncs=(done-marker)
-zle -C done-complete complete-word _main_complete
+done-complete() {
+	comppostfuncs=(done-marker)
+	_main_complete
+}
+zle -C done-complete complete-word done-complete
 bindkey "^I" done-complete
 EOF
 		zpty llmstat_t zsh -f -i || exit 2
 		zpty -w llmstat_t "source $tmp/setup.zsh; print -r -- SETUP\"\"OK"
 		zpty -r -m llmstat_t junk "*SETUPOK*" || exit 2
-		zpty -w -n llmstat_t "$line"$'"'"'\t'"'"'
-		for i in {1..200}; do
-			[[ -f $tmp/out ]] && grep -q "^<<end>>\$" $tmp/out && break
-			zpty -r -t llmstat_t junk 2>/dev/null
-			sleep 0.05
+		rc=0
+		for line in "$@"; do
+			rm -f $tmp/out
+			zpty -w -n llmstat_t "$line"$'"'"'\t'"'"'
+			for i in {1..200}; do
+				[[ -f $tmp/out ]] && grep -q "^<<end>>\$" $tmp/out && break
+				zpty -r -t llmstat_t junk 2>/dev/null
+				sleep 0.02
+			done
+			if [[ -f $tmp/out ]] && grep -q "^<<end>>\$" $tmp/out; then
+				grep -v "^<<end>>\$" $tmp/out | sort -u
+			else
+				rc=2
+			fi
+			print -r -- "<<>>"
+			# Ctrl-U: kill the line, for the next one
+			zpty -w -n llmstat_t $'"'"'\025'"'"'
 		done
+		# then sourced (after compinit), the file registers itself
+		zpty -w llmstat_t "unset \"_comps[llmstat]\"; source $root/completions/_llmstat; print -r -- \"RE\"\"G=\${_comps[llmstat]}=\""
+		zpty -r -m llmstat_t junk "*REG=*=*" || rc=2
+		junk=${junk##*REG=}
+		print -r -- "registered: ${junk%%=*}"
 		zpty -d llmstat_t
-		if [[ -f $tmp/out ]] && grep -q "^<<end>>\$" $tmp/out; then
-			grep -v "^<<end>>\$" $tmp/out | sort -u
-			rc=0
-		else
-			rc=2
-		fi
 		rm -rf $tmp
-		exit $rc' zsh "$root" "$1"
+		exit $rc' zsh "$root" "$@"
 	;;
 *)
 	echo "usage: $0 bash|zsh|fish ROOT WORDS..." >&2

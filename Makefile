@@ -49,6 +49,7 @@ $(BUILD)/run_tests: $(LIBOBJS) $(TOBJS)
 
 # The whole suite: unit tests of every module and end-to-end runs of ./llmstat.
 check: $(BIN) $(BUILD)/run_tests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	LLMSTAT_BIN=$(CURDIR)/$(BIN) LLMSTAT_ROOT=$(CURDIR) $(BUILD)/run_tests $(TESTFLAGS)
 
 clean:

@@ -547,9 +547,11 @@ tables_merge(struct agg *a, const struct agg *s)
 
 		sess_merge(a, sess_get(a, x->hash, x->id, strlen(x->id)), x);
 	}
-	xgrow((void **)&a->sreqs, &a->sreqs_cap, a->nsreqs + s->nsreqs, sizeof(*a->sreqs));
-	memcpy(a->sreqs + a->nsreqs, s->sreqs, s->nsreqs * sizeof(*s->sreqs));
-	a->nsreqs += s->nsreqs;
+	if (s->nsreqs) {
+		xgrow((void **)&a->sreqs, &a->sreqs_cap, a->nsreqs + s->nsreqs, sizeof(*a->sreqs));
+		memcpy(a->sreqs + a->nsreqs, s->sreqs, s->nsreqs * sizeof(*s->sreqs));
+		a->nsreqs += s->nsreqs;
+	}
 	for (i = 0; i < s->nminutes; i++)
 		minute_add(a, s->minute_keys[i] * MINUTE_US, s->minute_counts[i]);
 	for (i = 0; i < s->nunpriced; i++)

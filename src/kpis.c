@@ -384,7 +384,8 @@ session_order(struct agg *a, uint64_t *requery, uint64_t *regen)
 	size_t i;
 
 	*requery = *regen = 0;
-	qsort(a->sreqs, a->nsreqs, sizeof(*a->sreqs), cmp_sreq);
+	if (a->nsreqs)
+		qsort(a->sreqs, a->nsreqs, sizeof(*a->sreqs), cmp_sreq);
 	for (i = 0; i + 1 < a->nsreqs; i++) {
 		const struct sreq *p = &a->sreqs[i], *q = p + 1;
 		int64_t gap = q->time_us - p->end_us;

@@ -31,7 +31,7 @@ const struct optdef options_table[] = {
 	{ "score", O_SCORE, 1, "NAME=PATH", NULL, "summarize a numeric field, e.g. a judge score (count, mean, p50, p95; up to 16)" },
 	{ "flag", O_FLAG, 1, "NAME=PATH", NULL, "summarize a boolean field as a rate (up to 16)" },
 	{ "tz", O_TZ, 1, "ZONE", NULL, "time zone for calendar buckets (IANA name or +HH:MM; default UTC)" },
-	{ "requery-window", O_REQUERY, 1, "TIME", NULL, "gap that makes a re-query (default 30s; a number of seconds, or ms, s, m, h)" },
+	{ "requery-window", O_REQUERY, 1, "DURATION", NULL, "gap that makes a re-query (default 30s; a number of seconds, or ms, s, m, h)" },
 	{ "prices", O_PRICES, 1, "FILE", "@file", "price table: LiteLLM JSON or model,input,output CSV" },
 	{ "no-log-cost", O_NO_LOG_COST, 0, NULL, NULL, "ignore the log's cost; price every request from the table" },
 	{ "no-builtin-prices", O_NO_BUILTIN, 0, NULL, NULL, "do not use the built-in price table" },

@@ -7,9 +7,9 @@
 # src/report.c and src/alert.c by tests/test_docs.c.
 
 _llmstat_reports="summary daily weekly monthly hourly users top-users models
-    providers features errors sessions feedback anomalies"
+    providers features errors sessions feedback anomalies retention slow"
 
-_llmstat_opts_arg="--format --by --where --since --until --alert --top
+_llmstat_opts_arg="--format --by --where --since --until --alert --top --slow-ms
     --save-state --map --score --flag --tz --requery-window --prices --jobs
     --max-errors --color"
 _llmstat_opts_noarg="--no-log-cost --no-builtin-prices --strict --no-csv-guard
@@ -145,7 +145,7 @@ _llmstat()
     fi
 
     case $prev in
-    -f | --format | --by | --where | --since | --until | --alert | --top | \
+    -f | --format | --by | --where | --since | --until | --alert | --top | --slow-ms | \
     --save-state | --map | --score | --flag | --tz | --requery-window | \
     --prices | -j | --jobs | --max-errors | --color)
         _llmstat_value "$prev"

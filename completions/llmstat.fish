@@ -82,6 +82,8 @@ complete -c llmstat -n __llmstat_first -a errors -d 'errors by status, type, mod
 complete -c llmstat -n __llmstat_first -a sessions -d 'sessions and tasks by feature'
 complete -c llmstat -n __llmstat_first -a feedback -d 'ratings, lowest-rated features and models'
 complete -c llmstat -n __llmstat_first -a anomalies -d 'daily cost, anomaly and spike days'
+complete -c llmstat -n __llmstat_first -a retention -d 'weekly cohorts and user segments'
+complete -c llmstat -n __llmstat_first -a slow -d 'the slowest requests, with their ids'
 
 # Options.
 complete -c llmstat -s f -l format -x -a 'table csv json' -d 'output format'
@@ -91,6 +93,7 @@ complete -c llmstat -l since -x -a 'now today yesterday 1h 24h 7d 30d' -d 'from 
 complete -c llmstat -l until -x -a 'now today yesterday 1h 24h 7d 30d' -d 'before TIME (exclusive)'
 complete -c llmstat -l alert -x -a "$__llmstat_kpis cost-spike latency-spike" -d 'METRIC OP NUMBER[unit]; exit 3 when it fires'
 complete -c llmstat -l top -x -d 'at most N rows per table'
+complete -c llmstat -l slow-ms -x -d 'latency from which a request is slow'
 complete -c llmstat -l save-state -r -F -d 'also write the merged state to FILE'
 complete -c llmstat -l map -x -a "(printf '%s=\n' $__llmstat_fields)" -d 'read FIELD from a JSON path'
 complete -c llmstat -l score -x -d 'summarise a numeric score at NAME=PATH'

@@ -75,6 +75,7 @@ agg_free(struct agg *a)
 	idmap_free(&a->unpriced_map);
 	free(a->unpriced_names);
 	free(a->unpriced_counts);
+	free(a->slow);
 	strpool_free(&a->pool);
 }
 
@@ -403,6 +404,76 @@ unpriced_add(struct agg *a, const char *model, size_t n, uint64_t count)
 	a->unpriced_counts[*slot] += count;
 }
 
+static const char *
+pooled(struct agg *a, const struct strv *v)
+{
+	return v->p ? strpool_add(&a->pool, v->p, v->n) : NULL;
+}
+
+static int
+cmp_slow(const void *x, const void *y)
+{
+	const struct slow *a = x, *b = y;
+	int c;
+
+	if (a->latency_us != b->latency_us)
+		return a->latency_us > b->latency_us ? -1 : 1;
+	if (a->time_us != b->time_us)
+		return a->time_us < b->time_us ? -1 : 1;
+	if ((c = strcmp_null(a->request, b->request)) != 0)
+		return c;
+	if ((c = strcmp_null(a->model, b->model)) != 0)
+		return c;
+	if ((c = strcmp_null(a->user, b->user)) != 0)
+		return c;
+	return (a->status > b->status) - (a->status < b->status);
+}
+
+void
+agg_slow_sort(struct agg *a)
+{
+	if (a->nslow)
+		qsort(a->slow, a->nslow, sizeof(*a->slow), cmp_slow);
+	if (a->nslow > SLOW_KEEP)
+		a->nslow = SLOW_KEEP;
+}
+
+/* Keeps a slow request; the SLOW_KEEP slowest under cmp_slow's total order
+ * survive any trimming, so the result does not depend on order. */
+static void
+slow_push(struct agg *a, const struct slow *s)
+{
+	xgrow((void **)&a->slow, &a->slow_cap, a->nslow + 1, sizeof(*a->slow));
+	a->slow[a->nslow++] = *s;
+	if (a->nslow >= 2 * SLOW_KEEP)
+		agg_slow_sort(a);
+}
+
+void
+agg_merge_slow(struct agg *a, const struct slow *s)
+{
+	struct slow c = *s;
+
+	c.request = s->request ? strpool_add(&a->pool, s->request, strlen(s->request)) : NULL;
+	c.model = s->model ? strpool_add(&a->pool, s->model, strlen(s->model)) : NULL;
+	c.user = s->user ? strpool_add(&a->pool, s->user, strlen(s->user)) : NULL;
+	slow_push(a, &c);
+}
+
+static void
+slow_add(struct agg *a, const struct record *r)
+{
+	struct slow s;
+
+	s.latency_us = r->latency_us;
+	s.time_us = (r->has & R_TIME) ? r->time_us : INT64_MIN;
+	s.request = pooled(a, &r->request);
+	s.model = pooled(a, &r->model);
+	s.user = pooled(a, &r->user);
+	s.status = r->status;
+	slow_push(a, &s);
+}
+
 static void
 signals_add(struct agg *a, const struct record *r)
 {
@@ -460,6 +531,8 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 		unpriced_add(a, r->model.p ? r->model.p : "", r->model.p ? r->model.n : 0, 1);
 	if (r->has_score | r->has_flag)
 		signals_add(a, r);
+	if ((r->has & R_LATENCY) && a->conf->slow_us > 0 && r->latency_us >= a->conf->slow_us)
+		slow_add(a, r);
 }
 
 static int
@@ -481,6 +554,7 @@ conf_equal(const struct agg_conf *x, const struct agg_conf *y)
 	    !names_equal(x->flag_names, y->flag_names, x->nflags))
 		return 0;
 	return x->alpha == y->alpha && x->requery_us == y->requery_us &&
+	    x->slow_us == y->slow_us &&
 	    x->ntables == y->ntables &&
 	    x->tz->kind == y->tz->kind && x->tz->fixed == y->tz->fixed &&
 	    strcmp(x->tz->name, y->tz->name) == 0;
@@ -569,6 +643,8 @@ agg_merge(struct agg *a, const struct agg *s)
 		gtable_merge(a, &a->groups[t], &s->groups[t]);
 	tables_merge(a, s);
 	agg_merge_signals(a, s);
+	for (size_t i = 0; i < s->nslow; i++)
+		agg_merge_slow(a, &s->slow[i]);
 	a->lines_read += s->lines_read;
 	a->blank_lines += s->blank_lines;
 	a->rejected_lines += s->rejected_lines;

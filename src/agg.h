@@ -100,11 +100,21 @@ struct signal {
 	struct ddsketch sk;
 };
 
+/* One request slower than --slow-ms, for the slow report. */
+struct slow {
+	int64_t latency_us, time_us;    /* time INT64_MIN when untimed */
+	const char *request, *model, *user;     /* pooled, NULL when absent */
+	int32_t status;
+};
+
+#define SLOW_KEEP 1000          /* the slowest requests kept */
+
 struct agg_conf {
 	double alpha;           /* sketch accuracy, 0.01 */
 	int64_t requery_us;     /* --requery-window */
 	const struct ltime_zone *tz;
 	int ntables;            /* group tables kept (--by and reports) */
+	int64_t slow_us;        /* --slow-ms threshold, us */
 	int nscores, nflags;    /* --score and --flag signals */
 	char *const *score_names, *const *flag_names;
 };
@@ -134,6 +144,8 @@ struct agg {
 	uint64_t lines_read, blank_lines, rejected_lines, duplicate_records,
 	         filtered_records;
 	uint64_t invalid_values;
+	struct slow *slow;      /* requests over conf->slow_us, at most 2 * SLOW_KEEP */
+	size_t nslow, slow_cap;
 	struct signal score[SIGNALS_MAX];
 	uint64_t flag_n[SIGNALS_MAX], flag_true[SIGNALS_MAX];
 	struct strpool pool;
@@ -164,6 +176,9 @@ void agg_merge_sreq(struct agg *a, const struct sreq *q);
 void agg_merge_minute(struct agg *a, int64_t minute, uint64_t count);
 void agg_merge_unpriced(struct agg *a, const char *model, uint64_t count);
 void agg_merge_signals(struct agg *a, const struct agg *s);
+void agg_merge_slow(struct agg *a, const struct slow *s);
+/* Sorts the slow requests, slowest first, and keeps SLOW_KEEP of them. */
+void agg_slow_sort(struct agg *a);
 
 /* Counts helpers used by kpis. */
 void counts_merge(struct counts *dst, const struct counts *src);

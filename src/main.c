@@ -116,6 +116,7 @@ setup(struct app *p)
 	p->aconf.requery_us = (int64_t)(p->o.requery_s * 1e6 + 0.5);
 	p->aconf.tz = &p->tz;
 	p->aconf.ntables = p->nkeys;
+	p->aconf.slow_us = (int64_t)(p->o.slow_ms * 1000 + 0.5);
 	p->aconf.nscores = p->schema.nscores;
 	p->aconf.nflags = p->schema.nflags;
 	p->aconf.score_names = p->schema.score_name;

@@ -14,7 +14,7 @@
 enum {
 	O_BY = 256, O_MAP, O_TZ, O_REQUERY, O_STRICT, O_PRICES, O_NO_LOG_COST,
 	O_NO_BUILTIN, O_MAX_MSG, O_COLOR, O_NO_CSV_GUARD, O_WHERE, O_SINCE,
-	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE, O_SCORE, O_FLAG
+	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE, O_SCORE, O_FLAG, O_SLOW
 };
 
 const struct optdef options_table[] = {
@@ -26,6 +26,7 @@ const struct optdef options_table[] = {
 	{ "until", O_UNTIL, 1, "TIME", NULL, "before TIME (exclusive), same forms as --since" },
 	{ "alert", O_ALERT, 1, "RULE", "@kpi", "'METRIC OP NUMBER[%|ms|s|m|k|M]', cost-spike, latency-spike; exit 3 if any fires" },
 	{ "top", O_TOP, 1, "N", NULL, "at most N rows in a report" },
+	{ "slow-ms", O_SLOW, 1, "MS", NULL, "latency from which a request is slow (default 10000; the slow report)" },
 	{ "save-state", O_SAVE_STATE, 1, "FILE", "@file", "also write the merged state to FILE ('-': stdout, no report)" },
 	{ "map", O_MAP, 1, "FIELD=PATH[:UNIT]", NULL, "read a canonical field from a JSON path (repeatable)" },
 	{ "score", O_SCORE, 1, "NAME=PATH", NULL, "summarize a numeric field, e.g. a judge score (count, mean, p50, p95; up to 16)" },
@@ -179,6 +180,15 @@ apply(struct options *o, int key, const char *arg)
 		return 0;
 	case O_SINCE: o->since = arg; return 0;
 	case O_SAVE_STATE: o->save_state = arg; return 0;
+	case O_SLOW: {
+		char *end;
+
+		errno = 0;
+		o->slow_ms = strtod(arg, &end);
+		if (errno || end == arg || *end || !(o->slow_ms > 0) || o->slow_ms > 86400000)
+			return usage_error("--slow-ms wants a positive number of milliseconds", arg);
+		return 0;
+	}
 	case O_SCORE:
 	case O_FLAG:
 		if ((key == O_SCORE ? o->nscores : o->nflags) >= OPT_MAX_LIST)
@@ -216,6 +226,7 @@ defaults(struct options *o)
 	o->format = -1;
 	o->jobs = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
 	o->requery_s = 30;
+	o->slow_ms = 10000;
 	o->max_messages = 10;
 	o->color = -1;
 	o->csv_guard = 1;

@@ -46,6 +46,7 @@ struct options {
 	int nalerts;
 	long top;
 	const char *save_state; /* --save-state FILE, "-" for stdout */
+	double slow_ms;         /* --slow-ms */
 	const char *scores[OPT_MAX_LIST], *flags[OPT_MAX_LIST]; /* --score, --flag */
 	int nscores, nflags;
 	char **files;           /* NULL-terminated, may be empty */

@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cohort.h"
 #include "util.h"
 
 enum rkind { RK_SUMMARY, RK_GROUPS, RK_USERS, RK_TOP_USERS, RK_SESSIONS,
-             RK_FEEDBACK, RK_ANOMALIES };
+             RK_FEEDBACK, RK_ANOMALIES, RK_SLOW, RK_RETENTION };
 
 struct rtable {
 	const char *by;                 /* group keys */
@@ -74,6 +75,8 @@ static const struct report_def reports[] = {
 		{ .by = "feature", .cols = fb_cols, .title = "Lowest-rated features", .only = "feedback_count", .by_feedback = 1 },
 		{ .by = "model", .cols = fb_cols, .title = "Lowest-rated models", .only = "feedback_count", .by_feedback = 1 } } },
 	{ .name = "anomalies", .help = "daily cost with its deviation; anomaly and spike days", .kind = RK_ANOMALIES },
+	{ .name = "retention", .help = "weekly cohorts' retention; power, new and at-risk users", .kind = RK_RETENTION },
+	{ .name = "slow", .help = "the slowest requests over --slow-ms, with their ids", .kind = RK_SLOW },
 };
 
 #define NREPORTS (sizeof(reports) / sizeof(reports[0]))
@@ -386,6 +389,35 @@ anomalies_table(struct ktable *t, const struct kpis *k)
 	}
 }
 
+static const char *const request_key[] = { "request", NULL };
+
+/* The slowest requests, slowest first (at most SLOW_KEEP, or --top). */
+static void
+slow_table(struct ktable *t, struct agg *a, long top)
+{
+	size_t n, i;
+
+	agg_slow_sort(a);
+	n = top > 0 && a->nslow > (size_t)top ? (size_t)top : a->nslow;
+	t->by = request_key;
+	t->rows = xcalloc(n + 1, sizeof(*t->rows));
+	t->nrows = n;
+	for (i = 0; i < n; i++) {
+		const struct slow *s = &a->slow[i];
+		struct grow *g = &t->rows[i];
+
+		mlist_str(&g->keys, "request", s->request, MS_KEY);
+		mlist_time(&g->vals, "time", s->time_us, MS_LATENCY);
+		mlist_num(&g->vals, "latency", (double)s->latency_us / 1000.0, MU_MS, MS_LATENCY);
+		mlist_str(&g->vals, "model", s->model, MS_KEY);
+		mlist_str(&g->vals, "user", s->user, MS_KEY);
+		if (s->status)
+			mlist_int(&g->vals, "status", s->status, MU_TEXT, MS_VOLUME);
+		else
+			mlist_null(&g->vals, "status", MU_TEXT, MS_VOLUME);
+	}
+}
+
 static const char *const rating_key[] = { "rating", NULL };
 
 /* The distribution of ratings, 1 to 5 stars. */
@@ -447,7 +479,7 @@ static const char *const user_cols[] = {
 
 int
 report_print(FILE *f, const struct report_def *r, const struct report_opts *o,
-             const struct kpis *k, const struct agg *a, const struct render_conf *rc)
+             const struct kpis *k, struct agg *a, const struct render_conf *rc)
 {
 	struct ktable t = { 0 };
 	struct rview v = { &t, NULL, NULL, 0 };
@@ -478,6 +510,21 @@ report_print(FILE *f, const struct report_def *r, const struct report_opts *o,
 	case RK_SESSIONS:
 		sessions_table(&t, a);
 		break;
+	case RK_SLOW:
+		slow_table(&t, a, o->top);
+		break;
+	case RK_RETENTION: {
+		struct ktable seg;
+		struct rview rv[2] = { { &t, NULL, "Weekly retention by cohort", 0 },
+		                       { &seg, NULL, "User segments", 0 } };
+
+		cohort_retention(&t, a);
+		cohort_segments(&seg, a);
+		rcode = render_report(f, k, r->name, rv, 2, rc);
+		cohort_free(&t);
+		cohort_free(&seg);
+		return rcode;
+	}
 	default:
 		anomalies_table(&t, k);
 		break;

@@ -33,6 +33,6 @@ int report_keys(const struct report_def *r, const struct report_opts *o,
 /* Prints the report from computed metrics and the aggregate. Returns 0, or
  * -1 on a write error. */
 int report_print(FILE *f, const struct report_def *r, const struct report_opts *o,
-                 const struct kpis *k, const struct agg *a, const struct render_conf *rc);
+                 const struct kpis *k, struct agg *a, const struct render_conf *rc);
 
 #endif

@@ -133,6 +133,7 @@ put_settings(struct wbuf *b, const struct agg *a, const char *const keys[AGG_MAX
 	put_u64(b, STATE_VERSION);
 	put_f64(b, a->conf->alpha);
 	put_i64(b, a->conf->requery_us);
+	put_i64(b, a->conf->slow_us);
 	put_str(b, a->conf->tz->name[0] ? a->conf->tz->name : "UTC");
 	put_u64(b, (uint64_t)a->conf->ntables);
 	for (t = 0; t < a->conf->ntables; t++)
@@ -158,6 +159,15 @@ put_signals(struct wbuf *b, const struct agg *a)
 	for (i = 0; i < a->conf->nflags; i++) {
 		put_u64(b, a->flag_n[i]);
 		put_u64(b, a->flag_true[i]);
+	}
+	put_u64(b, a->nslow);
+	for (size_t k = 0; k < a->nslow; k++) {
+		put_i64(b, a->slow[k].latency_us);
+		put_i64(b, a->slow[k].time_us);
+		put_str(b, a->slow[k].request);
+		put_str(b, a->slow[k].model);
+		put_str(b, a->slow[k].user);
+		put_i64(b, a->slow[k].status);
 	}
 }
 
@@ -453,7 +463,7 @@ check_settings(struct rbuf *r, const struct agg *a, const char *const keys[AGG_M
 {
 	const char *tz, *k;
 	double alpha;
-	int64_t rq;
+	int64_t rq, slow;
 	uint64_t nt, t;
 
 	if (r->n < INPUT_STATE_MAGIC_LEN || memcmp(r->p, INPUT_STATE_MAGIC, INPUT_STATE_MAGIC_LEN)) {
@@ -468,6 +478,7 @@ check_settings(struct rbuf *r, const struct agg *a, const char *const keys[AGG_M
 	}
 	alpha = get_f64(r);
 	rq = get_i64(r);
+	slow = get_i64(r);
 	tz = get_str(r);
 	nt = get_u64(r);
 	if (r->bad)
@@ -479,6 +490,11 @@ check_settings(struct rbuf *r, const struct agg *a, const char *const keys[AGG_M
 	if (rq != a->conf->requery_us) {
 		snprintf(err, errlen, "state made with --requery-window %gs, this run uses %gs",
 		    (double)rq / 1e6, (double)a->conf->requery_us / 1e6);
+		return -1;
+	}
+	if (slow != a->conf->slow_us) {
+		snprintf(err, errlen, "state made with --slow-ms %g, this run uses %g",
+		    (double)slow / 1e3, (double)a->conf->slow_us / 1e3);
 		return -1;
 	}
 	if (tz == NULL || strcmp(tz, a->conf->tz->name[0] ? a->conf->tz->name : "UTC") != 0) {
@@ -624,6 +640,18 @@ get_body(struct rbuf *r, struct agg *a)
 	for (t = 0; t < a->conf->nflags && !r->bad; t++) {
 		a->flag_n[t] = get_u64(r);
 		a->flag_true[t] = get_u64(r);
+	}
+	for (size_t n = get_count(r, 48), k = 0; k < n && !r->bad; k++) {
+		struct slow s;
+
+		s.latency_us = get_i64(r);
+		s.time_us = get_i64(r);
+		s.request = get_str(r);
+		s.model = get_str(r);
+		s.user = get_str(r);
+		s.status = (int32_t)get_i64(r);
+		if (!r->bad)
+			agg_merge_slow(a, &s);
 	}
 }
 

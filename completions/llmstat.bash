@@ -12,7 +12,7 @@ _llmstat_reports="summary daily weekly monthly hourly users top-users models
 _llmstat_opts_arg="--format --by --where --since --until --alert --top --slow-ms
     --save-state --map --score --flag --tz --requery-window --prices --jobs
     --max-errors --color"
-_llmstat_opts_noarg="--no-log-cost --no-builtin-prices --strict --no-csv-guard
+_llmstat_opts_noarg="--compare --no-log-cost --no-builtin-prices --strict --no-csv-guard
     --quiet --help --version"
 _llmstat_short="-f -j -q -h -V"
 

@@ -105,6 +105,7 @@ complete -c llmstat -l no-log-cost -d "ignore the log's cost"
 complete -c llmstat -l no-builtin-prices -d 'no built-in price table'
 complete -c llmstat -s j -l jobs -x -d 'worker threads'
 complete -c llmstat -l strict -d 'exit 1 when any line is rejected'
+complete -c llmstat -l compare -d 'beside each KPI, the previous period'
 complete -c llmstat -l max-errors -x -d 'rejected lines to report'
 complete -c llmstat -l color -x -a 'auto always never' -d 'colour in tables'
 complete -c llmstat -l no-csv-guard -d 'do not neutralise formula-like CSV cells'

@@ -204,9 +204,13 @@ filter_match(const struct filter *f, const struct record *r, const struct js_vie
 	int i, present;
 	struct val x;
 
+	int in = 1;
+
 	if ((f->has_since || f->has_until) && !(r->has & R_TIME))
 		return 0;
-	if ((f->has_since && r->time_us < f->since) || (f->has_until && r->time_us >= f->until))
+	if (f->compare && r->time_us >= f->prev_since && r->time_us < f->since)
+		in = 2;
+	else if ((f->has_since && r->time_us < f->since) || (f->has_until && r->time_us >= f->until))
 		return 0;
 	for (i = 0; i < f->n; i++) {
 		const struct filter_cond *c = &f->c[i];
@@ -220,7 +224,7 @@ filter_match(const struct filter *f, const struct record *r, const struct js_vie
 		if (!compare(c, &x))
 			return 0;
 	}
-	return 1;
+	return in;
 }
 
 /* Local midnight of the day holding utc instant t, as an instant. */

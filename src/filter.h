@@ -31,6 +31,8 @@ struct filter {
 	int n;
 	int64_t since, until;   /* us; the window is [since, until) */
 	int has_since, has_until;
+	int compare;            /* --compare: [prev_since, since) is the previous period */
+	int64_t prev_since;
 };
 
 /* Adds "FIELD OP VALUE" (OP one of = != < <= > >= ~). FIELD is a canonical
@@ -44,7 +46,8 @@ int filter_where(struct filter *f, const char *expr, struct schema *s,
  * time. Returns 0, or -1. */
 int filter_time(const char *s, const struct ltime_zone *z, int64_t now_us, int64_t *us);
 
-/* 1 when the record passes every condition and the window. */
+/* 1 when the record passes every condition and the window; with compare,
+ * 2 when it passes the conditions and falls in the previous period; else 0. */
 int filter_match(const struct filter *f, const struct record *r,
                  const struct js_view *v);
 

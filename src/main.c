@@ -36,6 +36,7 @@ struct app {
 	struct prices *prices;
 	struct agg_conf aconf;
 	struct agg agg;
+	struct agg prev;        /* --compare: the previous period */
 };
 
 /* The current time: $LLMSTAT_NOW (epoch seconds, for tests) or the clock. */
@@ -68,6 +69,18 @@ setup_filter(struct app *p, char *err, size_t errlen)
 	}
 	p->filter.has_since = p->o.since != NULL;
 	p->filter.has_until = p->o.until != NULL;
+	if (p->o.compare) {
+		if (!p->o.since || strcmp(p->o.report, "summary") != 0 || p->o.by || p->o.save_state) {
+			snprintf(err, errlen, "--compare works with the summary and --since (no --by, no --save-state)");
+			return -1;
+		}
+		if (!p->o.until) {
+			p->filter.until = now_us();
+			p->filter.has_until = 1;
+		}
+		p->filter.compare = 1;
+		p->filter.prev_since = p->filter.since - (p->filter.until - p->filter.since);
+	}
 	for (i = 0; i < p->o.nalerts && i < ALERT_MAX; i++)
 		if (alert_parse(&p->alerts[p->nalerts++], p->o.alerts[i], err, errlen) < 0)
 			return -1;
@@ -122,6 +135,7 @@ setup(struct app *p)
 	p->aconf.score_names = p->schema.score_name;
 	p->aconf.flag_names = p->schema.flag_name;
 	agg_init(&p->agg, &p->aconf);
+	agg_init(&p->prev, &p->aconf);
 	return EXIT_OK;
 usage:
 	fprintf(stderr, "llmstat: %s\n", err);
@@ -131,7 +145,7 @@ usage:
 static int
 output(struct app *p, int *fired)
 {
-	struct kpis k;
+	struct kpis k, kprev;
 	struct kpis_conf kc = { 0 };
 	struct render_conf rc = { 0 };
 	const char *cols = getenv("COLUMNS"), *nocolor = getenv("NO_COLOR");
@@ -148,7 +162,13 @@ output(struct app *p, int *fired)
 	rc.csv_guard = p->o.csv_guard;
 	rc.tz = &p->tz;
 	kpis_compute(&k, &p->agg, &kc);
+	if (p->o.compare) {
+		kpis_compute(&kprev, &p->prev, &kc);
+		rc.prev = &kprev;
+	}
 	rcode = report_print(stdout, p->report, &p->ropts, &k, &p->agg, &rc);
+	if (p->o.compare)
+		kpis_free(&kprev);
 	*fired = alert_check(p->alerts, p->nalerts, &k, stderr);
 	kpis_free(&k);
 	if (fflush(stdout) != 0 || rcode < 0 || ferror(stdout)) {
@@ -187,6 +207,7 @@ teardown(struct app *p)
 	int i;
 
 	agg_free(&p->agg);
+	agg_free(&p->prev);
 	for (i = 0; i < AGG_MAX_TABLES; i++)
 		bykey_free(&p->keys[i]);
 	filter_free(&p->filter);
@@ -211,6 +232,7 @@ main(int argc, char **argv)
 	rc.prices = app.prices;
 	rc.filter = app.filter.n || app.filter.has_since || app.filter.has_until ? &app.filter : NULL;
 	rc.use_log_cost = !app.o.no_log_cost;
+	rc.prev = app.o.compare ? &app.prev : NULL;
 	rc.jobs = app.o.jobs;
 	rc.max_messages = app.o.max_messages;
 	rc.quiet = app.o.quiet;

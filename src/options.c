@@ -14,7 +14,7 @@
 enum {
 	O_BY = 256, O_MAP, O_TZ, O_REQUERY, O_STRICT, O_PRICES, O_NO_LOG_COST,
 	O_NO_BUILTIN, O_MAX_MSG, O_COLOR, O_NO_CSV_GUARD, O_WHERE, O_SINCE,
-	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE, O_SCORE, O_FLAG, O_SLOW
+	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE, O_SCORE, O_FLAG, O_SLOW, O_COMPARE
 };
 
 const struct optdef options_table[] = {
@@ -23,6 +23,7 @@ const struct optdef options_table[] = {
 	  "break down by fields, time buckets or JSON paths, comma-separated" },
 	{ "where", O_WHERE, 1, "EXPR", NULL, "keep records where FIELD OP VALUE (= != < <= > >= ~ regex; repeatable, AND)" },
 	{ "since", O_SINCE, 1, "TIME", NULL, "from TIME on (inclusive): date, date-time, now, today, yesterday, or back 30m, 24h, 7d, 2w" },
+	{ "compare", O_COMPARE, 0, NULL, NULL, "beside each KPI, its value over the previous period of the same length" },
 	{ "until", O_UNTIL, 1, "TIME", NULL, "before TIME (exclusive), same forms as --since" },
 	{ "alert", O_ALERT, 1, "RULE", "@kpi", "'METRIC OP NUMBER[%|ms|s|m|k|M]', cost-spike, latency-spike; exit 3 if any fires" },
 	{ "top", O_TOP, 1, "N", NULL, "at most N rows in a report" },
@@ -180,6 +181,7 @@ apply(struct options *o, int key, const char *arg)
 		return 0;
 	case O_SINCE: o->since = arg; return 0;
 	case O_SAVE_STATE: o->save_state = arg; return 0;
+	case O_COMPARE: o->compare = 1; return 0;
 	case O_SLOW: {
 		char *end;
 

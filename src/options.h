@@ -47,6 +47,7 @@ struct options {
 	long top;
 	const char *save_state; /* --save-state FILE, "-" for stdout */
 	double slow_ms;         /* --slow-ms */
+	int compare;            /* --compare */
 	const char *scores[OPT_MAX_LIST], *flags[OPT_MAX_LIST]; /* --score, --flag */
 	int nscores, nflags;
 	char **files;           /* NULL-terminated, may be empty */

@@ -189,10 +189,14 @@ json_object(FILE *f, const struct mlist *l, const char *const *only)
 }
 
 static int
-json_summary(FILE *f, const struct kpis *k)
+json_summary(FILE *f, const struct kpis *k, const struct kpis *prev)
 {
 	fputs("{\"llmstat\":1,\"metrics\":", f);
 	json_object(f, &k->summary, NULL);
+	if (prev) {
+		fputs(",\"previous\":", f);
+		json_object(f, &prev->summary, NULL);
+	}
 	fputs(",\"quality\":", f);
 	json_object(f, &k->quality, NULL);
 	fputs("}\n", f);
@@ -289,14 +293,20 @@ csv_value(FILE *f, const struct metric *m, int guard)
 }
 
 static int
-csv_summary(FILE *f, const struct kpis *k, int guard)
+csv_summary(FILE *f, const struct kpis *k, const struct kpis *prev, int guard)
 {
 	size_t i;
 
-	fputs("metric,value\r\n", f);
+	fputs(prev ? "metric,value,previous\r\n" : "metric,value\r\n", f);
 	for (i = 0; i < k->summary.len; i++) {
+		const struct metric *p = prev ? mlist_find(&prev->summary, k->summary.m[i].name) : NULL;
+
 		fprintf(f, "%s,", k->summary.m[i].name);
 		csv_value(f, &k->summary.m[i], guard);
+		if (prev)
+			fputc(',', f);
+		if (p)
+			csv_value(f, p, guard);
 		fputs("\r\n", f);
 	}
 	for (i = 0; i < k->quality.len; i++) {
@@ -633,14 +643,47 @@ table_groups(FILE *f, const struct ktable *t, const char *const *cols,
 	return 0;
 }
 
+/* --compare as a table: each metric, its value, the previous period's and
+ * the change. */
+static int
+table_compare(FILE *f, const struct kpis *k, const struct render_conf *rc)
+{
+	size_t i;
+	int sec = -1;
+	char a[128], b[128], raw[128];
+
+	fprintf(f, "%-28s %16s %16s %9s\n", "llmstat summary", "this period", "previous", "change");
+	for (i = 0; i < k->summary.len; i++) {
+		const struct metric *m = &k->summary.m[i];
+		const struct metric *p = mlist_find(&rc->prev->summary, m->name);
+
+		if (m->section != sec) {
+			sec = m->section;
+			fprintf(f, "%s%s%s\n", rc->color ? "\033[1m" : "", section_names[sec], rc->color ? "\033[0m" : "");
+		}
+		human(raw, sizeof(raw), m);
+		safe_copy(a, sizeof(a), raw);
+		human(raw, sizeof(raw), p ? p : m);
+		safe_copy(b, sizeof(b), p ? raw : "-");
+		if (p && m->kind == M_NUM && p->kind == M_NUM && p->d != 0)
+			snprintf(raw, sizeof(raw), "%+.1f%%", (m->d - p->d) / fabs(p->d) * 100);
+		else if (p && m->kind == M_INT && p->kind == M_INT && p->i != 0)
+			snprintf(raw, sizeof(raw), "%+.1f%%", (double)(m->i - p->i) / fabs((double)p->i) * 100);
+		else
+			snprintf(raw, sizeof(raw), "-");
+		fprintf(f, "  %-26.26s %16.16s %16.16s %9s\n", m->name, a, b, raw);
+	}
+	return 0;
+}
+
 int
 render_summary(FILE *f, const struct kpis *k, const struct render_conf *rc)
 {
 	out_tz = rc->tz;
 	switch (rc->format) {
-	case FMT_JSON: json_summary(f, k); break;
-	case FMT_CSV: csv_summary(f, k, rc->csv_guard); break;
-	default: table_summary(f, k, rc); break;
+	case FMT_JSON: json_summary(f, k, rc->prev); break;
+	case FMT_CSV: csv_summary(f, k, rc->prev, rc->csv_guard); break;
+	default: rc->prev ? table_compare(f, k, rc) : table_summary(f, k, rc); break;
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -18,6 +18,7 @@ struct render_conf {
 	const char *title;      /* table heading, e.g. "llmstat summary" */
 	const char *const *files;       /* input names for the table footer, or NULL */
 	const struct ltime_zone *tz;    /* zone for times (NULL: UTC) */
+	const struct kpis *prev;        /* --compare: the previous period, or NULL */
 };
 
 /* Prints the summary and data quality. Returns 0, or -1 on a write error. */

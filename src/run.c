@@ -42,6 +42,7 @@ struct lerr {                   /* a rejected line, for the report */
 struct worker {
 	const struct run_conf *conf;
 	struct agg agg;
+	struct agg prev;        /* --compare: the previous period */
 	struct js_view *views;
 	char *scratch, *key[AGG_MAX_TABLES];
 	size_t klen[AGG_MAX_TABLES];
@@ -182,8 +183,10 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 		return;
 	}
 	price(w, &rec);
-	if (c->filter && !filter_match(c->filter, &rec, w->views)) {
+	if (c->filter && (t = filter_match(c->filter, &rec, w->views)) != 1) {
 		w->agg.filtered_records++;
+		if (t == 2 && c->prev)
+			agg_add(&w->prev, &rec, NULL, NULL);
 		return;
 	}
 	for (t = 0; t < c->agg->ntables; t++)
@@ -423,6 +426,7 @@ worker_init(struct worker *w, struct rctx *rc)
 	w->conf = c;
 	w->rc = rc;
 	agg_init(&w->agg, c->agg);
+	agg_init(&w->prev, c->agg);
 	w->views = xcalloc((size_t)js_paths_count(c->schema->paths) + 1, sizeof(*w->views));
 	w->scratch = xmalloc(SCRATCH);
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
@@ -434,6 +438,7 @@ static void
 worker_free(struct worker *w)
 {
 	agg_free(&w->agg);
+	agg_free(&w->prev);
 	free(w->views);
 	free(w->scratch);
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
@@ -568,6 +573,8 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 		rejected += rc.w[i].agg.rejected_lines;
 	for (i = 1; i < rc.nw; i++)             /* fold the workers into the first */
 		agg_merge(&rc.w[0].agg, &rc.w[i].agg);
+	for (i = 0; c->prev && i < rc.nw; i++)
+		agg_merge(c->prev, &rc.w[i].prev);
 	agg_merge(&rc.w[0].agg, out);           /* states read so far, if any */
 	{                                       /* and hand it over whole */
 		struct agg t = *out;

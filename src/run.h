@@ -19,6 +19,7 @@ struct run_conf {
 	const struct bykey *const *by;  /* agg->ntables key specs, one per group table */
 	const struct prices *prices;    /* NULL: no price table */
 	const struct filter *filter;    /* NULL: keep every record */
+	struct agg *prev;               /* --compare: the previous period's result, or NULL */
 	int use_log_cost;               /* 0: ignore the log's cost (--no-log-cost) */
 	int jobs;                       /* worker threads, >= 1 */
 	int max_messages;               /* rejected lines reported on stderr */

@@ -359,6 +359,49 @@ get_str(struct rbuf *r)
 	return s;
 }
 
+/* Sanity of values a state cannot hold unless corrupt: times within the
+ * years llmstat reads (or the "none" markers), durations within a day. */
+#define T_LO (-2300000000000000LL)      /* before 1900 */
+#define T_HI (11000000000000000LL)      /* after 2300 */
+#define DAY_US 86400000000LL
+
+static void
+check_time(struct rbuf *r, int64_t t)
+{
+	if (t != INT64_MIN && t != INT64_MAX && (t < T_LO || t > T_HI))
+		r->bad = 1;
+}
+
+static void
+check_sum(struct rbuf *r, int64_t sum, uint64_t n, int64_t per)
+{
+	if (sum < 0 || n > (uint64_t)1 << 40 || (uint64_t)sum > n * (uint64_t)per)
+		r->bad = 1;
+}
+
+/* Money: at most $100,000 a request, as schema.c accepts. */
+static void
+check_cost(struct rbuf *r, i128 cost, uint64_t n)
+{
+	if (cost < 0 || n > (uint64_t)1 << 40 || cost > (i128)n * 100000 * 1000000000000LL)
+		r->bad = 1;
+}
+
+static void
+check_counts(struct rbuf *r, const struct counts *c)
+{
+	check_time(r, c->first_us);
+	check_time(r, c->last_us);
+	check_sum(r, c->lat_sum, c->lat_n, DAY_US);
+	check_sum(r, c->ttft_sum, c->ttft_n, DAY_US);
+	check_sum(r, c->lat_max, 1, DAY_US);
+	if (c->requests > (uint64_t)1 << 40 || c->fb_n > c->requests ||
+	    c->fb_milli < -(int64_t)(c->fb_n * 1000) || c->fb_milli > (int64_t)(c->fb_n * 10000))
+		r->bad = 1;
+	check_cost(r, c->cost, c->requests);
+	check_cost(r, c->cache_savings, c->requests);
+}
+
 static void
 get_counts(struct rbuf *r, struct counts *c)
 {
@@ -374,6 +417,7 @@ get_counts(struct rbuf *r, struct counts *c)
 	c->cache_savings = get_i128(r);
 	for (i = 0; i < FB_BINS; i++)
 		c->fb_hist[i] = get_u64(r);
+	check_counts(r, c);
 }
 
 static void
@@ -398,6 +442,8 @@ get_grp(struct rbuf *r, struct grp *g)
 	g->hash = get_u64(r);
 	g->key = get_str(r);
 	g->num = get_i64(r);
+	if (g->num < T_LO / DAY_US || g->num > T_HI / DAY_US)
+		r->bad = 1;
 	get_counts(r, &g->c);
 	get_sketch(r, &g->lat);
 	get_sketch(r, &g->ttft);
@@ -540,6 +586,10 @@ get_user(struct rbuf *r, struct user *u)
 	u->lat_sum = get_i64(r);
 	u->first_us = get_i64(r);
 	u->last_us = get_i64(r);
+	check_time(r, u->first_us);
+	check_time(r, u->last_us);
+	check_cost(r, u->cost, u->requests);
+	check_sum(r, u->lat_sum, u->lat_n, DAY_US);
 	if (u->id == NULL || u->hash == 0)
 		r->bad = 1;
 }
@@ -564,6 +614,16 @@ get_sess(struct rbuf *r, struct sess *s)
 	s->feature = get_u64(r);
 	s->feature_s = get_str(r);
 	s->feature_us = get_i64(r);
+	check_time(r, s->first_us);
+	check_time(r, s->last_us);
+	check_time(r, s->outcome_us);
+	check_time(r, s->user_us);
+	check_time(r, s->feature_us);
+	check_time(r, s->last_end);
+	check_cost(r, s->cost, s->requests);
+	if (!r->bad && s->last_err >= 0 && (s->last_us == INT64_MIN || s->last_end < s->last_us ||
+	    s->last_end - s->last_us > DAY_US || s->first_us == INT64_MAX))
+		r->bad = 1;
 	if (s->id == NULL || s->hash == 0 || (s->feature && s->feature_s == NULL) ||
 	    s->last_err < -1 || s->last_err > 1 || s->outcome < -1 || s->outcome > 1)
 		r->bad = 1;
@@ -594,11 +654,18 @@ get_rest(struct rbuf *r, struct agg *a)
 		q.time_us = get_i64(r);
 		q.end_us = get_i64(r);
 		q.prompt = get_u64(r);
+		check_time(r, q.time_us);
+		check_time(r, q.end_us);
+		if (!r->bad && (q.time_us == INT64_MIN || q.time_us == INT64_MAX ||
+		    q.end_us == INT64_MAX || q.end_us < q.time_us || q.end_us - q.time_us > DAY_US))
+			r->bad = 1;
 		if (!r->bad)
 			agg_merge_sreq(a, &q);
 	}
 	for (n = get_count(r, 16), i = 0; i < n && !r->bad; i++) {
 		m = get_i64(r);
+		if (m < T_LO / 60000000 || m > T_HI / 60000000)
+			r->bad = 1;
 		if (!r->bad)
 			agg_merge_minute(a, m, get_u64(r));
 	}
@@ -650,6 +717,9 @@ get_body(struct rbuf *r, struct agg *a)
 		s.model = get_str(r);
 		s.user = get_str(r);
 		s.status = (int32_t)get_i64(r);
+		check_time(r, s.time_us);
+		if (s.latency_us < 0 || s.latency_us > DAY_US)
+			r->bad = 1;
 		if (!r->bad)
 			agg_merge_slow(a, &s);
 	}

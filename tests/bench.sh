@@ -344,4 +344,29 @@ tgt "  same, reading a pipe" "$(verdict "$(num "$RSSPN")" '<=' 100) (${RSSPN} Mi
 tgt ".gz close to zcat | wc -l (<= 1.25x)" "$(verdict "$r_gz" '<=' 1.25) (${r_gz}x)"
 tgt ".zst close to zstdcat | wc -l (<= 1.25x)" "$(verdict "$r_zst" '<=' 1.25) (${r_zst}x)"
 tgt "-j1 and -j$JOBS byte-identical" "$([ "$IDENT" = yes ] && echo ok || echo MISS)"
-[ "$IDENT" = yes ] || exit 1
+
+# ---------------------------------------------------------- state files --
+# One state per calendar day of the log (a nightly cron run's output), then
+# one merge of them all: their size, the time to merge, and whether the
+# merged report equals the one-pass report byte for byte.
+SDIR=$DIR/states.$LINES
+if stale "$SDIR/.done" "$LOG"; then
+	rm -rf "$SDIR" && mkdir -p "$SDIR"
+	awk -v d="$SDIR" '{ day = substr($0, index($0, "\"timestamp\":\"") + 13, 10); print > (d "/" day ".jsonl") }' "$LOG"
+	for f in "$SDIR"/*.jsonl; do
+		"$LLMSTAT" --save-state "${f%.jsonl}.st" -q "$f" > /dev/null
+		rm -f "$f"
+	done
+	touch "$SDIR/.done"
+fi
+NSTATES=$(ls "$SDIR"/*.st | wc -l)
+SBYTES=$(cat "$SDIR"/*.st | wc -c)
+t0=$EPOCHREALTIME
+"$LLMSTAT" -f json "$SDIR"/*.st > "$DIR/out.states.json"
+t1=$EPOCHREALTIME
+MERGE_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+SIDENT=$(cmp -s "$DIR/out.states.json" "$DIR/out.j1.json" && echo yes || echo NO)
+echo
+echo "state files: $NSTATES daily states, $(awk -v b="$SBYTES" 'BEGIN { printf "%.1f MB in all, %.2f MB each on average", b / 1e6, b / 1e6 / '"$NSTATES"' }')"
+echo "             merged into one report in $MERGE_S s; identical to the one-pass report: $SIDENT"
+[ "$IDENT" = yes ] && [ "$SIDENT" = yes ] || exit 1

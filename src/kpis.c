@@ -502,16 +502,17 @@ cmp_double(const void *x, const void *y)
 static size_t
 spike_days(const int32_t *day, const double *cost, size_t n, int32_t *out)
 {
-	size_t i, j, k = 0;
+	size_t i, j, lo = 0, k = 0;
 
 	for (i = 0; i < n; i++) {
 		double sum = 0;
 
+		while (day[lo] < day[i] - 7)    /* the window [day - 7, day) */
+			lo++;
 		if (day[i] - 7 < day[0])
 			continue;
-		for (j = 0; j < i; j++)
-			if (day[j] >= day[i] - 7)
-				sum += cost[j];
+		for (j = lo; j < i; j++)        /* at most 7 days: sums stay exact in order */
+			sum += cost[j];
 		if (cost[i] > 2.0 * (sum / 7.0))
 			out[k++] = day[i];
 	}

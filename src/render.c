@@ -455,22 +455,37 @@ human(char *buf, size_t cap, const struct metric *m)
 	}
 }
 
-/* Copies s for a terminal: control bytes and invalid UTF-8 as \xNN. */
+/* Copies s for a terminal, as render_safe writes it: control bytes and
+ * invalid UTF-8 as \xNN, C1 controls as \u00NN; cut to cap - 1 bytes on
+ * a character boundary. */
 static void
 safe_copy(char *dst, size_t cap, const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, o = 0, l;
+	char esc[8];
 
-	if (m == NULL) {
-		snprintf(dst, cap, "?");
-		return;
+	while (i < n) {
+		if (p[i] < 0x20 || p[i] == 0x7f || (l = utf8_len(p + i, n - i)) == 0) {
+			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
+			l = 1;
+		} else if (l == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
+			snprintf(esc, sizeof(esc), "\\u%04x", p[i + 1]);
+		else {
+			if (o + l >= cap)
+				break;
+			memcpy(dst + o, p + i, l);
+			o += l;
+			i += l;
+			continue;
+		}
+		if (o + strlen(esc) >= cap)
+			break;
+		memcpy(dst + o, esc, strlen(esc));
+		o += strlen(esc);
+		i += l;
 	}
-	render_safe(m, s);
-	fclose(m);
-	snprintf(dst, cap, "%s", buf);
-	free(buf);
+	dst[o] = '\0';
 }
 
 static const char *const section_names[] = {

@@ -16,6 +16,7 @@
 #define NO_INDEX UINT32_MAX
 
 struct js_node {
+	unsigned char k16[16];  /* the key's first 16 bytes, zero padded */
 	char *key;              /* decoded segment bytes (owned) */
 	uint32_t klen;
 	uint32_t index;         /* array index the segment denotes, or NO_INDEX */
@@ -23,10 +24,13 @@ struct js_node {
 	int32_t next;           /* next sibling, or -1 */
 	int32_t pidx;           /* index of the path ending here, or -1 */
 	uint64_t below[2];      /* bit i set: path i ends here or below */
+	uint32_t hoff;          /* this node's children's hash table: */
+	uint32_t hmask;         /* slots[hoff .. hoff+hmask] */
 };
 
 struct js_paths {
 	struct js_node *nodes;  /* nodes[0] is the root (the whole text) */
+	int32_t *slots;         /* open-addressing tables of child nodes, -1: empty */
 	int nnodes, cap, npaths;
 };
 
@@ -68,7 +72,10 @@ static int32_t node_new(struct js_paths *ps, const char *key, uint32_t klen)
 	nd->key = xrealloc(NULL, klen);
 	if (klen)
 		memcpy(nd->key, key, klen);
+	memset(nd->k16, 0, sizeof nd->k16);
+	memcpy(nd->k16, key, klen < 16 ? klen : 16);
 	nd->klen = klen;
+	nd->hoff = nd->hmask = 0;
 	nd->index = seg_index(key, klen);
 	nd->child = nd->next = nd->pidx = -1;
 	nd->below[0] = nd->below[1] = 0;
@@ -80,6 +87,7 @@ struct js_paths *js_paths_new(void)
 	struct js_paths *ps = xrealloc(NULL, sizeof *ps);
 
 	ps->nodes = NULL;
+	ps->slots = NULL;
 	ps->nnodes = ps->cap = ps->npaths = 0;
 	node_new(ps, "", 0);
 	return ps;
@@ -151,6 +159,56 @@ static int32_t path_walk(struct js_paths *ps, const char *s, char *buf, int bit)
 	}
 }
 
+/* The hash of a key from its length and its first 8 bytes (zero padded,
+ * read as a little-endian word on every platform's build and lookup alike). */
+static inline uint32_t key_hash(uint64_t lo8, size_t klen)
+{
+	return (uint32_t)(((lo8 + klen) * UINT64_C(0x9E3779B97F4A7C15)) >> 40);
+}
+
+static uint64_t key_lo8(const unsigned char *k16)
+{
+	uint64_t w;
+
+	memcpy(&w, k16, sizeof w);
+	return w;
+}
+
+/* Rebuilds every node's table of children: a power of two at least twice
+ * the number of children, linear probing. */
+static void tables_build(struct js_paths *ps)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < ps->nnodes; i++) {
+		struct js_node *nd = &ps->nodes[i];
+		uint32_t nch = 0, size = 4;
+
+		for (int32_t c = nd->child; c >= 0; c = ps->nodes[c].next)
+			nch++;
+		while (size < 2 * nch)
+			size *= 2;
+		nd->hoff = (uint32_t)total;
+		nd->hmask = size - 1;
+		total += size;
+	}
+	ps->slots = xrealloc(ps->slots, total * sizeof *ps->slots);
+	for (size_t i = 0; i < total; i++)
+		ps->slots[i] = -1;
+	for (int i = 0; i < ps->nnodes; i++) {
+		const struct js_node *nd = &ps->nodes[i];
+
+		for (int32_t c = nd->child; c >= 0; c = ps->nodes[c].next) {
+			const struct js_node *ch = &ps->nodes[c];
+			uint32_t h = key_hash(key_lo8(ch->k16), ch->klen) & nd->hmask;
+
+			while (ps->slots[nd->hoff + h] >= 0)
+				h = (h + 1) & nd->hmask;
+			ps->slots[nd->hoff + h] = c;
+		}
+	}
+}
+
 int js_paths_add(struct js_paths *ps, const char *dotpath)
 {
 	size_t len = strlen(dotpath);
@@ -167,6 +225,7 @@ int js_paths_add(struct js_paths *ps, const char *dotpath)
 	} else if (nd != -2 && ps->npaths < JS_MAX_PATHS) {
 		nd = path_walk(ps, dotpath, buf, ps->npaths);
 		r = ps->nodes[nd].pidx = ps->npaths++;
+		tables_build(ps);
 	}
 	free(buf);
 	return r;
@@ -184,6 +243,7 @@ void js_paths_free(struct js_paths *ps)
 	for (int i = 0; i < ps->nnodes; i++)
 		free(ps->nodes[i].key);
 	free(ps->nodes);
+	free(ps->slots);
 	free(ps);
 }
 
@@ -468,6 +528,7 @@ struct scan {
 	const char *p;
 	size_t n;
 	const struct js_node *nodes;    /* NULL: nothing wanted */
+	const int32_t *slots;
 	struct js_view *out;
 	struct js_err *err;
 	int depth;
@@ -512,9 +573,8 @@ static size_t scan_escape(struct scan *s, size_t pos)
 	}
 }
 
-/* Scans a string body from pos (after the opening quote); returns the
- * offset of the closing quote. Sets *esc if it holds a backslash. */
-static size_t scan_string(struct scan *s, size_t pos, int *esc)
+/* scan_string's slow path, from the first special byte at pos. */
+static size_t scan_string_rest(struct scan *s, size_t pos, int *esc)
 {
 	for (;;) {
 		pos = find_special(s->p, pos, s->n);
@@ -529,6 +589,16 @@ static size_t scan_string(struct scan *s, size_t pos, int *esc)
 		if (pos == SIZE_MAX)
 			return pos;
 	}
+}
+
+/* Scans a string body from pos (after the opening quote); returns the
+ * offset of the closing quote. Sets *esc if it holds a backslash. */
+static inline size_t scan_string(struct scan *s, size_t pos, int *esc)
+{
+	pos = find_special(s->p, pos, s->n);
+	if (pos < s->n && s->p[pos] == '"')
+		return pos;
+	return scan_string_rest(s, pos, esc);
 }
 
 static size_t scan_literal(struct scan *s, size_t pos, uint8_t *type)
@@ -593,20 +663,74 @@ static void reset_below(struct js_view *out, const uint64_t *below)
 
 /* The child of node named by the key text [k, k+klen), or -1. Keys with
  * escapes are compared after decoding (raw bytes are compared as is). */
+/* Looks up the raw (unescaped) key [k, k+klen) among node's children by
+ * its hash; keys end at least one byte (the quote) before the text's end. */
+static inline int32_t find_child(const struct scan *s, const struct js_node *nd,
+                                 const char *k, size_t klen)
+{
+	const struct js_node *nodes = s->nodes;
+	const int32_t *slots = s->slots + nd->hoff;
+	uint32_t h, mask = nd->hmask;
+	size_t head = klen < 16 ? klen : 16;
+#if defined(__SSE2__) && defined(__x86_64__)
+	static const unsigned char ones[32] = {
+		255, 255, 255, 255, 255, 255, 255, 255,
+		255, 255, 255, 255, 255, 255, 255, 255
+	};
+	__m128i v;
+
+	if ((size_t)(s->p + s->n - k) >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)k);
+	} else {
+		unsigned char tmp[16] = { 0 };
+
+		memcpy(tmp, k, head);
+		v = _mm_loadu_si128((const __m128i *)(const void *)tmp);
+	}
+	v = _mm_and_si128(v, _mm_loadu_si128((const __m128i *)(const void *)
+	                                      (ones + 16 - head)));
+	h = key_hash((uint64_t)_mm_cvtsi128_si64(v), klen);
+	for (;; h++) {
+		int32_t c = slots[h & mask];
+
+		if (c < 0)
+			return -1;
+		if (nodes[c].klen == klen &&
+		    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_loadu_si128(
+		        (const __m128i *)(const void *)nodes[c].k16))) == 0xFFFF &&
+		    (klen <= 16 || memcmp(nodes[c].key + 16, k + 16, klen - 16) == 0))
+			return c;
+	}
+#else
+	unsigned char tmp[16] = { 0 };
+
+	memcpy(tmp, k, head);
+	h = key_hash(key_lo8(tmp), klen);
+	for (;; h++) {
+		int32_t c = slots[h & mask];
+
+		if (c < 0)
+			return -1;
+		if (nodes[c].klen == klen && memcmp(nodes[c].key, k, klen) == 0)
+			return c;
+	}
+#endif
+}
+
+/* The child of node named by the key text [k, k+klen), or -1. Keys with
+ * escapes are compared after decoding (raw bytes are compared as is). */
 static int32_t match_key(struct scan *s, int32_t node, const char *k,
                          size_t klen, int esc)
 {
 	const struct js_node *nodes = s->nodes;
 	int32_t c;
 
-	for (c = nodes[node].child; c >= 0; c = nodes[c].next) {
-		const struct js_node *nd = &nodes[c];
-
-		if (esc ? dec_equal(k, klen, nd->key, nd->klen, 0)
-		        : nd->klen == klen && nd->key[0] == k[0] &&
-		          nd->key[klen - 1] == k[klen - 1] &&
-		          memcmp(nd->key, k, klen) == 0)
-			break;
+	if (!esc) {
+		c = find_child(s, &nodes[node], k, klen);
+	} else {
+		for (c = nodes[node].child; c >= 0; c = nodes[c].next)
+			if (dec_equal(k, klen, nodes[c].key, nodes[c].klen, 0))
+				break;
 	}
 	if (c >= 0)
 		reset_below(s->out, nodes[c].below);
@@ -758,6 +882,7 @@ int js_scan(const struct js_paths *ps, const char *p, size_t n,
 	s.p = p;
 	s.n = n;
 	s.nodes = cnt > 0 ? ps->nodes : NULL;
+	s.slots = cnt > 0 ? ps->slots : NULL;
 	s.out = out;
 	s.err = err;
 	s.depth = 0;

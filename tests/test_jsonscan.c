@@ -1016,3 +1016,70 @@ Test(jsonscan, object_iteration)
 	cr_expect_eq(js_array_next(&f.out[0], &pos, &v), 0);
 	fx_free(&f);
 }
+
+Test(jsonscan, key_lookup_edge_cases)
+{
+	struct fx f;
+
+	/* long keys that share their first 16 bytes, and prefixes of them */
+	fx_run(&f, "{\"abcdefghijklmnopX\":1,\"abcdefghijklmnop\":2,"
+	           "\"abcdefghijklmnopY\":3,\"abcdefghijklmno\":4,"
+	           "\"abcdefghijklmnopXY\":5,\"abcdefghijklmnopq\":6}",
+	       PATHS("abcdefghijklmnopY", "abcdefghijklmnop", "abcdefghijklmnopXZ",
+	             "abcdefghijklmnopq"));
+	cr_assert_eq(f.rc, 0);
+	expect_view(&f.out[0], JS_NUMBER, "3");
+	expect_view(&f.out[1], JS_NUMBER, "2");
+	expect_view(&f.out[2], JS_NONE, "");
+	expect_view(&f.out[3], JS_NUMBER, "6");
+	fx_free(&f);
+
+	/* keys ending right at the end of the (exactly sized) buffer */
+	fx_run(&f, "{\"a\":{\"b\":{\"longer_key_here_x\":{\"cd\":7}}}}",
+	       PATHS("a.b.longer_key_here_x.cd", "a.b.c"));
+	cr_assert_eq(f.rc, 0);
+	expect_view(&f.out[0], JS_NUMBER, "7");
+	expect_view(&f.out[1], JS_NONE, "");
+	fx_free(&f);
+
+	/* non-ASCII keys, an empty key, keys that differ only in length */
+	fx_run(&f, "{\"\":0,\"\xc3\xa9t\xc3\xa9\":1,\"ts\":2,\"tsx\":3,\"t\":4}",
+	       PATHS("\xc3\xa9t\xc3\xa9", "t", "tsx", "tsxy"));
+	cr_assert_eq(f.rc, 0);
+	expect_view(&f.out[0], JS_NUMBER, "1");
+	expect_view(&f.out[1], JS_NUMBER, "4");
+	expect_view(&f.out[2], JS_NUMBER, "3");
+	expect_view(&f.out[3], JS_NONE, "");
+	fx_free(&f);
+}
+
+Test(jsonscan, many_paths_one_object)
+{
+	struct js_paths *ps = js_paths_new();
+	struct js_view out[JS_MAX_PATHS];
+	struct js_err err;
+	char json[8192], key[32];
+	size_t n = 0;
+
+	for (int i = 0; i < JS_MAX_PATHS; i++) {
+		snprintf(key, sizeof key, "key_%d", i);
+		cr_assert_eq(js_paths_add(ps, key), i);
+	}
+	cr_assert_eq(js_paths_add(ps, "one_too_many"), -1);
+	json[n++] = '{';
+	/* every other wanted key, plus unwanted near-misses */
+	for (int i = 0; i < 2 * JS_MAX_PATHS; i++)
+		n += (size_t)snprintf(json + n, sizeof json - n, "\"key_%d%s\":%d,",
+		                      i, i % 2 ? "_" : "", i);
+	json[n - 1] = '}';
+	cr_assert_eq(js_scan(ps, json, n, out, &err), 0);
+	for (int i = 0; i < JS_MAX_PATHS; i++) {
+		if (i % 2) {
+			cr_expect_eq(out[i].type, JS_NONE, "key_%d", i);
+		} else {
+			snprintf(key, sizeof key, "%d", i);
+			expect_view(&out[i], JS_NUMBER, key);
+		}
+	}
+	js_paths_free(ps);
+}

@@ -203,31 +203,6 @@ json_summary(FILE *f, const struct kpis *k, const struct kpis *prev)
 	return 0;
 }
 
-static int
-json_groups(FILE *f, const struct kpis *k, const struct ktable *t, const char *const *cols)
-{
-	size_t i;
-
-	fputs("{\"llmstat\":1,\"by\":[", f);
-	for (i = 0; t->by[i]; i++) {
-		fputs(i ? "," : "", f);
-		render_json_str(f, t->by[i], strlen(t->by[i]));
-	}
-	fputs("],\"groups\":[", f);
-	for (i = 0; i < t->nrows; i++) {
-		size_t n = 0;
-
-		fputs(i ? ",{" : "{", f);
-		json_members(f, &t->rows[i].keys, NULL, &n);
-		json_members(f, &t->rows[i].vals, cols, &n);
-		fputc('}', f);
-	}
-	fputs("],\"quality\":", f);
-	json_object(f, &k->quality, NULL);
-	fputs("}\n", f);
-	return 0;
-}
-
 /* ---- CSV ------------------------------------------------------------- */
 
 static void
@@ -707,12 +682,9 @@ int
 render_groups(FILE *f, const struct kpis *k, const struct ktable *t,
               const char *const *cols, const struct render_conf *rc)
 {
-	switch (rc->format) {
-	case FMT_JSON: json_groups(f, k, t, cols); break;
-	case FMT_CSV: csv_groups(f, t, cols, rc->csv_guard); break;
-	default: table_groups(f, t, cols, rc); break;
-	}
-	return ferror(f) ? -1 : 0;
+	struct rview v = { t, cols, NULL, 0 };
+
+	return render_report(f, k, "groups", &v, 1, rc);
 }
 
 void

@@ -15,7 +15,7 @@
 #include "util.h"
 
 #define FB_BINS 12
-#define AGG_MAX_TABLES 4        /* breakdowns kept in one run */              /* rounded ratings -1 .. 10 */
+#define AGG_MAX_TABLES 12       /* breakdowns kept in one run */              /* rounded ratings -1 .. 10 */
 
 /* Additive counts of a set of requests (the whole input, a group, a day). */
 struct counts {

@@ -87,6 +87,25 @@ setup_filter(struct app *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* A saved state keeps the breakdowns the reports need, so that any report
+ * can be printed from states later. */
+static void
+standard_tables(struct app *p)
+{
+	static const char *const std[] = { "day", "week", "month", "hour", "model",
+	    "provider", "feature", "status,error_type" };
+	char err[256];
+	size_t i;
+	int j;
+
+	for (i = 0; i < sizeof(std) / sizeof(std[0]) && p->nkeys < AGG_MAX_TABLES; i++) {
+		for (j = 0; j < p->nkeys && strcmp(p->keys[j].spec, std[i]) != 0; j++)
+			;
+		if (j == p->nkeys && bykey_parse(&p->keys[p->nkeys], std[i], &p->schema, err, sizeof(err)) == 0)
+			p->nkeys++;
+	}
+}
+
 static int
 setup(struct app *p)
 {
@@ -112,6 +131,9 @@ setup(struct app *p)
 	p->ropts.user_by = p->o.by;
 	if (report_keys(p->report, &p->ropts, p->keys, &p->nkeys, &p->schema, err, sizeof(err)) < 0)
 		goto usage;
+	p->ropts.ntables = p->nkeys;
+	if (p->o.save_state)
+		standard_tables(p);
 	for (i = 0; i < p->nkeys; i++)
 		p->keyp[i] = &p->keys[i];
 	if (setup_filter(p, err, sizeof(err)) < 0)

@@ -457,7 +457,7 @@ print_groups(FILE *f, const struct report_def *r, const struct report_opts *o,
 		v[n].title = "Ratings";
 		v[n++].chart = 0;
 	}
-	for (i = 0; i < k->ntables; i++) {
+	for (i = 0; i < o->ntables; i++) {
 		const struct rtable *rt = user ? NULL : &r->t[i];
 
 		select_rows(&sel[i], &k->tables[i], rt, o->top);
@@ -467,7 +467,7 @@ print_groups(FILE *f, const struct report_def *r, const struct report_opts *o,
 		v[n++].chart = rt ? rt->chart : 0;
 	}
 	rcode = render_report(f, k, r->name, v, n, rc);
-	for (i = 0; i < k->ntables; i++)
+	for (i = 0; i < o->ntables; i++)
 		free(sel[i].rows);
 	return rcode;
 }
@@ -487,7 +487,7 @@ report_print(FILE *f, const struct report_def *r, const struct report_opts *o,
 
 	switch (r->kind) {
 	case RK_SUMMARY:
-		if (k->ntables == 0)
+		if (o->ntables == 0)
 			return render_summary(f, k, rc);
 		return print_groups(f, r, o, k, rc, NULL);
 	case RK_GROUPS:

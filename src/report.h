@@ -16,6 +16,7 @@ struct report_def;
 struct report_opts {
 	long top;               /* --top N rows (0: all) */
 	const char *user_by;    /* --by, for summary and breakdown reports */
+	int ntables;            /* the report's own group tables (the first ones) */
 };
 
 /* The report called name, or NULL. */

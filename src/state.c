@@ -287,6 +287,8 @@ struct rbuf {
 	size_t n, off;
 	int bad;                /* ran past the end or met nonsense */
 	struct strpool *pool;   /* strings read live here */
+	int ntables;            /* the state's group tables */
+	int map[AGG_MAX_TABLES];        /* state table -> this run's, -1 unused */
 };
 
 static uint64_t
@@ -471,9 +473,9 @@ get_groups(struct rbuf *r, struct agg *a, int t, size_t n)
 	for (i = 0; i < n && !r->bad; i++) {
 		grp_init(&g, a->conf->alpha);
 		get_grp(r, &g);
-		if (!r->bad && (g.hash == 0 || (t >= 0 && g.key == NULL)))
+		if (!r->bad && (g.hash == 0 || (t != -1 && g.key == NULL)))
 			r->bad = 1;
-		if (!r->bad)
+		if (!r->bad && t != -2)        /* -2: a table this run does not keep */
 			agg_merge_grp(a, t, &g);
 		grp_free(&g);
 	}
@@ -548,18 +550,26 @@ check_settings(struct rbuf *r, const struct agg *a, const char *const keys[AGG_M
 		    a->conf->tz->name[0] ? a->conf->tz->name : "UTC");
 		return -1;
 	}
-	if (nt != (uint64_t)a->conf->ntables) {
-		snprintf(err, errlen, "state made with %llu breakdown table(s) (report or --by), this run has %d",
-		    (unsigned long long)nt, a->conf->ntables);
-		return -1;
-	}
-	for (t = 0; t < nt; t++) {
+	if (nt > AGG_MAX_TABLES)
+		goto corrupt;
+	r->ntables = (int)nt;
+	for (t = 0; t < nt; t++) {      /* the state's tables, matched to ours by their keys */
+		int j;
+
 		k = get_str(r);
-		if (r->bad)
+		if (r->bad || k == NULL)
 			goto corrupt;
-		if (k == NULL || strcmp(k, keys[t]) != 0) {
-			snprintf(err, errlen, "state made with breakdown by %s, this run breaks down by %s",
-			    k ? k : "?", keys[t]);
+		for (j = 0; j < a->conf->ntables && strcmp(k, keys[j]) != 0; j++)
+			;
+		r->map[t] = j < a->conf->ntables ? j : -1;
+	}
+	for (int j = 0; j < a->conf->ntables; j++) {
+		for (t = 0; t < nt && r->map[t] != j; t++)
+			;
+		if (t == nt) {
+			snprintf(err, errlen, "state has no breakdown by %s (states saved by --save-state keep "
+			    "day, week, month, hour, model, provider, feature and status,error_type; "
+			    "for another --by, save with the same --by)", keys[j]);
 			return -1;
 		}
 	}
@@ -696,8 +706,8 @@ get_body(struct rbuf *r, struct agg *a)
 		grp_merge(&a->total, &g);
 	grp_free(&g);
 	get_groups(r, a, -1, get_count(r, 64));
-	for (t = 0; t < a->conf->ntables && !r->bad; t++)
-		get_groups(r, a, t, get_count(r, 64));
+	for (t = 0; t < r->ntables && !r->bad; t++)
+		get_groups(r, a, r->map[t] < 0 ? -2 : r->map[t], get_count(r, 64));
 	get_rest(r, a);
 	for (t = 0; t < a->conf->nscores && !r->bad; t++) {
 		a->score[t].n = get_u64(r);
@@ -749,7 +759,7 @@ state_read1(const unsigned char *p, size_t n, struct agg *a,
 {
 	int w;
 	struct strpool pool = { 0 };
-	struct rbuf r = { p, n, 0, 0, &pool };
+	struct rbuf r = { p, n, 0, 0, &pool, 0, { 0 } };
 	struct agg tmp;
 	uint64_t sum;
 

@@ -231,3 +231,19 @@ Test(state, gnu_parallel_recipes)
 	    "parallel \"$L\" --save-state {}.st -q {} '>' /dev/null ::: $d/part.* && "
 	    "\"$L\" -f json $d/part.*.st > $d/got && cmp $d/want $d/got && rm -r $d"), 0);
 }
+
+/* States saved by the command line keep the breakdowns every report needs:
+ * any report over the merged states equals the report over the logs. */
+Test(state, any_report_from_states)
+{
+	cr_assert_eq(sh("d=$(mktemp -d) && split -l 911 fixtures/sample.jsonl $d/p. && "
+	    "for f in $d/p.*; do \"$L\" --save-state $f.st -q $f > /dev/null || exit 9; done && "
+	    "for r in summary daily weekly hourly models providers features errors users top-users "
+	    "feedback sessions retention slow anomalies; do "
+	    "\"$L\" $r -f json fixtures/sample.jsonl > $d/want && "
+	    "\"$L\" $r -f json $(ls -r $d/*.st) > $d/got && cmp -s $d/want $d/got || { echo \"$r differs\"; exit 1; }; "
+	    "done; rm -r $d"), 0);
+	cr_assert_eq(sh("d=$(mktemp -d) && \"$L\" --save-state $d/s.st -q fixtures/small.jsonl > /dev/null && "
+	    "\"$L\" --by user -q $d/s.st > /dev/null 2>&1; rc=$?; rm -r $d; exit $rc"), 1,
+	    "a breakdown the state does not carry is refused");
+}

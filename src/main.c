@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -164,6 +165,24 @@ usage:
 	return EXIT_USAGE;
 }
 
+/* $COLUMNS, else the terminal's width, else 100. */
+static int
+term_width(const char *cols)
+{
+	struct winsize ws;
+	char *end;
+	long v;
+
+	if (cols && *cols) {
+		v = strtol(cols, &end, 10);
+		if (*end == '\0' && v > 20 && v < 10000)
+			return (int)v;
+	}
+	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		return ws.ws_col;
+	return 100;
+}
+
 static int
 output(struct app *p, int *fired)
 {
@@ -180,7 +199,7 @@ output(struct app *p, int *fired)
 	}
 	rc.format = p->o.format >= 0 ? p->o.format : isatty(1) ? FMT_TABLE : FMT_CSV;
 	rc.color = p->o.color >= 0 ? p->o.color : isatty(1) && !(nocolor && *nocolor);
-	rc.width = cols && atoi(cols) > 20 ? atoi(cols) : 100;
+	rc.width = term_width(cols);
 	rc.csv_guard = p->o.csv_guard;
 	rc.tz = &p->tz;
 	kpis_compute(&k, &p->agg, &kc);

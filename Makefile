@@ -80,7 +80,7 @@ deps-test:
 # The README's two commands.
 demo: deps-build
 	$(MAKE) llmstat
-	./llmstat --color=never fixtures/sample.jsonl
+	./llmstat -f table fixtures/sample.jsonl
 
 test: deps-test
 	$(MAKE) check

@@ -14,6 +14,9 @@ ifneq ($(SANITIZER),)
 SANFLAGS = -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 BUILD   = build/$(if $(SANITIZER),$(SANITIZER),plain)
+# Sanitizer builds keep their binary beside their objects, so ./llmstat
+# stays the plain one.
+BIN     = $(if $(SANITIZER),$(BUILD)/llmstat,llmstat)
 
 SRCS    = $(wildcard src/*.c)
 OBJS    = $(SRCS:src/%.c=$(BUILD)/%.o)
@@ -22,10 +25,6 @@ TSRCS   = $(wildcard tests/test_*.c)
 TOBJS   = $(TSRCS:tests/%.c=$(BUILD)/tests/%.o)
 
 all: $(BIN)
-
-# Sanitizer builds keep their binary beside their objects, so ./llmstat
-# stays the plain one.
-BIN     = $(if $(SANITIZER),$(BUILD)/llmstat,llmstat)
 
 llmstat: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)

@@ -179,17 +179,3 @@ cohort_segments(struct ktable *t, const struct agg *a)
 	free(idx);
 	free(u);
 }
-
-void
-cohort_free(struct ktable *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nrows; i++) {
-		mlist_free(&t->rows[i].keys);
-		mlist_free(&t->rows[i].vals);
-	}
-	free(t->rows);
-	t->rows = NULL;
-	t->nrows = 0;
-}

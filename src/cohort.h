@@ -10,7 +10,7 @@
 
 /* Rows keyed by cohort (the ISO week of users' first active day): users,
  * then week_1 .. week_12, the share of the cohort active that many weeks
- * later (null past the data). Free with cohort_free. */
+ * later (null past the data). Free with ktable_free. */
 void cohort_retention(struct ktable *t, const struct agg *a);
 
 /* Rows keyed by segment: power (the top 10% of users by requests), new
@@ -18,7 +18,5 @@ void cohort_retention(struct ktable *t, const struct agg *a);
  * the second half of the data under half those of the first half), all.
  * Each with users, requests, total_cost and cost_share. */
 void cohort_segments(struct ktable *t, const struct agg *a);
-
-void cohort_free(struct ktable *t);
 
 #endif

@@ -721,20 +721,28 @@ kpis_compute(struct kpis *k, struct agg *a, const struct kpis_conf *conf)
 }
 
 void
-kpis_free(struct kpis *k)
+ktable_free(struct ktable *t)
 {
 	size_t i;
+
+	for (i = 0; i < t->nrows; i++) {
+		mlist_free(&t->rows[i].keys);
+		mlist_free(&t->rows[i].vals);
+	}
+	free(t->rows);
+	t->rows = NULL;
+	t->nrows = 0;
+}
+
+void
+kpis_free(struct kpis *k)
+{
 	int t;
 
 	mlist_free(&k->summary);
 	mlist_free(&k->quality);
-	for (t = 0; t < k->ntables; t++) {
-		for (i = 0; i < k->tables[t].nrows; i++) {
-			mlist_free(&k->tables[t].rows[i].keys);
-			mlist_free(&k->tables[t].rows[i].vals);
-		}
-		free(k->tables[t].rows);
-	}
+	for (t = 0; t < k->ntables; t++)
+		ktable_free(&k->tables[t]);
 	free(k->daily_days);
 	free(k->daily_cost);
 	free(k->daily_p95);

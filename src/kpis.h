@@ -75,6 +75,9 @@ struct kpis_conf {
 void kpis_compute(struct kpis *k, struct agg *a, const struct kpis_conf *conf);
 void kpis_free(struct kpis *k);
 
+/* Frees a table's rows and their metrics; the table is empty again. */
+void ktable_free(struct ktable *t);
+
 /* A session's task outcome under the rules of KPIS.md: 1 succeeded,
  * 0 failed, -1 not a task. */
 int kpis_task_outcome(const struct agg *a, const struct sess *s);

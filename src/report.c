@@ -169,17 +169,6 @@ select_rows(struct ktable *view, const struct ktable *t, const struct rtable *rt
 
 /* ---- tables built here ------------------------------------------------ */
 
-static void
-free_table(struct ktable *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->nrows; i++) {
-		mlist_free(&t->rows[i].keys);
-		mlist_free(&t->rows[i].vals);
-	}
-	free(t->rows);
-}
 
 static const struct agg *sort_agg;
 
@@ -495,7 +484,7 @@ report_print(FILE *f, const struct report_def *r, const struct report_opts *o,
 	case RK_FEEDBACK:
 		ratings_table(&t, k);
 		rcode = print_groups(f, r, o, k, rc, &t);
-		free_table(&t);
+		ktable_free(&t);
 		return rcode;
 	case RK_USERS:
 	case RK_TOP_USERS:
@@ -521,8 +510,8 @@ report_print(FILE *f, const struct report_def *r, const struct report_opts *o,
 		cohort_retention(&t, a);
 		cohort_segments(&seg, a);
 		rcode = render_report(f, k, r->name, rv, 2, rc);
-		cohort_free(&t);
-		cohort_free(&seg);
+		ktable_free(&t);
+		ktable_free(&seg);
 		return rcode;
 	}
 	default:
@@ -530,6 +519,6 @@ report_print(FILE *f, const struct report_def *r, const struct report_opts *o,
 		break;
 	}
 	rcode = render_report(f, k, r->name, &v, 1, rc);
-	free_table(&t);
+	ktable_free(&t);
 	return rcode;
 }

@@ -29,8 +29,6 @@ struct chunk {
 	int mapped;             /* part of a file mapping: release its pages after use */
 };
 
-#define MAPPED 0x80000000u      /* submit: the chunk lies in a file mapping */
-
 struct lerr {                   /* a rejected line, for the report */
 	int file;
 	uint32_t seq;
@@ -49,8 +47,8 @@ struct worker {
 	struct lerr *errs;      /* the earliest max_messages rejected lines */
 	int nerr;
 	struct ltime_cache tzc;
-	const char *pmodel;     /* last model priced, and its price */
-	size_t pmodel_n;
+	char pmodel[128];       /* last model priced (when it fits), and its price */
+	size_t pmodel_n;        /* 0: nothing cached */
 	const struct price *pprice;
 	pthread_t tid;
 	struct rctx *rc;
@@ -128,13 +126,12 @@ price(struct worker *w, struct record *r)
 		r->has &= ~(uint32_t)R_COST;
 	if (w->conf->prices == NULL || r->model.p == NULL)
 		return;
-	if (w->pmodel && w->pmodel_n == r->model.n && memcmp(w->pmodel, r->model.p, r->model.n) == 0)
+	if (w->pmodel_n && w->pmodel_n == r->model.n && memcmp(w->pmodel, r->model.p, r->model.n) == 0)
 		pr = w->pprice;
 	else {
 		pr = prices_find(w->conf->prices, r->model.p, r->model.n);
-		free((char *)w->pmodel);
-		w->pmodel = xstrndup(r->model.p, r->model.n);
-		w->pmodel_n = r->model.n;
+		w->pmodel_n = r->model.n < sizeof(w->pmodel) ? r->model.n : 0;
+		memcpy(w->pmodel, r->model.p, w->pmodel_n);
 		w->pprice = pr;
 	}
 	if (pr == NULL)
@@ -269,7 +266,7 @@ progress(struct rctx *rc, size_t len)
 }
 
 static void
-submit(struct rctx *rc, const char *p, size_t len, char *own, int file, uint32_t seq)
+submit(struct rctx *rc, const char *p, size_t len, char *own, int mapped, int file, uint32_t seq)
 {
 	struct chunk *ch = xcalloc(1, sizeof(*ch));
 
@@ -278,8 +275,8 @@ submit(struct rctx *rc, const char *p, size_t len, char *own, int file, uint32_t
 	ch->len = len;
 	ch->own = own;
 	ch->file = file;
-	ch->seq = seq & ~MAPPED;
-	ch->mapped = (seq & MAPPED) != 0;
+	ch->seq = seq;
+	ch->mapped = mapped;
 	xgrow((void **)&rc->chunks, &rc->chunks_cap, rc->nchunks + 1, sizeof(*rc->chunks));
 	rc->chunks[rc->nchunks++] = ch;
 	if (rc->nw == 1) {
@@ -309,7 +306,7 @@ feed_mapped(struct rctx *rc, const char *p, size_t len, int file)
 			end = (size_t)(nl - p) + 1;
 		else if (end < len)
 			end = len;
-		submit(rc, p + off, end - off, NULL, file, seq++ | MAPPED);
+		submit(rc, p + off, end - off, NULL, 1, file, seq++);
 		off = end;
 	}
 }
@@ -333,7 +330,7 @@ feed_stream(struct rctx *rc, struct input *in, int file)
 			continue;
 		}
 		if (r <= 0 && len) {
-			submit(rc, buf, len, buf, file, seq++);
+			submit(rc, buf, len, buf, 0, file, seq++);
 			buf = NULL;
 			break;
 		}
@@ -344,7 +341,7 @@ feed_stream(struct rctx *rc, struct input *in, int file)
 			char *next = xmalloc(ncap);
 
 			memcpy(next, nl + 1, keep);
-			submit(rc, buf, len - keep, buf, file, seq++);
+			submit(rc, buf, len - keep, buf, 0, file, seq++);
 			buf = next;
 			cap = ncap;
 			len = keep;
@@ -444,7 +441,6 @@ worker_free(struct worker *w)
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		free(w->key[t]);
 	free(w->errs);
-	free((char *)w->pmodel);
 }
 
 static int

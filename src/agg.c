@@ -2,6 +2,7 @@
 #include "agg.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,7 +77,18 @@ agg_free(struct agg *a)
 	free(a->unpriced_names);
 	free(a->unpriced_counts);
 	free(a->slow);
+	free(a->inputs);
 	strpool_free(&a->pool);
+}
+
+static void
+fb_add(struct counts *c, double x)
+{
+	int bin = (int)(x + 0.5 + (x < 0 ? -1 : 0));
+
+	c->fb_n++;
+	c->fb_milli += (int64_t)(x * 1000.0 + (x < 0 ? -0.5 : 0.5));
+	c->fb_hist[bin + 1]++;
 }
 
 static int
@@ -122,14 +134,8 @@ counts_add(struct counts *c, const struct record *r)
 		c->ok_out_n++;
 		c->ok_out_tok += (uint64_t)r->output_tokens;
 	}
-	if (r->has & R_RATING) {
-		double x = r->rating;
-		int bin = (int)(x + 0.5 + (x < 0 ? -1 : 0));
-
-		c->fb_n++;
-		c->fb_milli += (int64_t)(x * 1000.0 + (x < 0 ? -0.5 : 0.5));
-		c->fb_hist[bin + 1]++;
-	}
+	if (r->has & R_RATING)
+		fb_add(c, r->rating);
 	c->regen_flagged += (r->has & R_REGEN) && r->regenerated;
 	c->has_regen += (r->has & R_REGEN) != 0;
 	c->has_success += (r->has & R_SUCCESS) != 0;
@@ -535,6 +541,34 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 		slow_add(a, r);
 }
 
+void
+agg_add_feedback(struct agg *a, const struct record *r, char *const *keys, const size_t *keylen)
+{
+	if (!(r->has & R_RATING))
+		return;
+	fb_add(&a->total.c, r->rating);
+	for (int t = 0; t < a->conf->ntables; t++)
+		fb_add(&gtable_get(a, &a->groups[t], hash64(keys[t], keylen[t], 4), keys[t],
+		    keylen[t], 0)->c, r->rating);
+}
+
+void
+agg_note_input(struct agg *a, const char *file, const char *schema)
+{
+	xgrow((void **)&a->inputs, &a->inputs_cap, a->ninputs + 1, sizeof(*a->inputs));
+	a->inputs[a->ninputs].file = strpool_add(&a->pool, file, strlen(file));
+	a->inputs[a->ninputs].schema = strpool_add(&a->pool, schema, strlen(schema));
+	{
+		size_t n = strlen(file) + strlen(schema) + 3;
+		char *t = xmalloc(n);
+
+		snprintf(t, n, "%s: %s", file, schema);
+		a->inputs[a->ninputs].label = strpool_add(&a->pool, t, n - 1);
+		free(t);
+	}
+	a->ninputs++;
+}
+
 static int
 names_equal(char *const *a, char *const *b, int n)
 {
@@ -650,6 +684,10 @@ agg_merge(struct agg *a, const struct agg *s)
 	a->rejected_lines += s->rejected_lines;
 	a->duplicate_records += s->duplicate_records;
 	a->filtered_records += s->filtered_records;
+	a->feedback_records += s->feedback_records;
+	a->extra_records += s->extra_records;
+	for (size_t i = 0; i < s->ninputs; i++)
+		agg_note_input(a, s->inputs[i].file, s->inputs[i].schema);
 	a->invalid_values += s->invalid_values;
 	return 0;
 }

@@ -143,6 +143,10 @@ struct agg {
 	/* data quality: every line lands in exactly one of these counts */
 	uint64_t lines_read, blank_lines, rejected_lines, duplicate_records,
 	         filtered_records;
+	uint64_t feedback_records;      /* ratings joined to their request (PostHog) */
+	uint64_t extra_records;         /* records beyond the first of a line (OTLP) */
+	struct { const char *file, *schema, *label; } *inputs;  /* pooled; not in states */
+	size_t ninputs, inputs_cap;
 	uint64_t invalid_values;
 	struct slow *slow;      /* requests over conf->slow_us, at most 2 * SLOW_KEEP */
 	size_t nslow, slow_cap;
@@ -151,6 +155,13 @@ struct agg {
 	struct strpool pool;
 	struct ltime_cache tzc;
 };
+
+/* Adds a rating given apart from its request (PostHog's $ai_metric): it
+ * counts in the feedback figures of the total and of the groups its own
+ * fields put it in. */
+void agg_add_feedback(struct agg *a, const struct record *r, char *const *keys, const size_t *keylen);
+/* Records that file was read with the named schema (for the summary). */
+void agg_note_input(struct agg *a, const char *file, const char *schema);
 
 /* Initialises an empty aggregate; conf must outlive it. Can't fail. */
 void agg_init(struct agg *a, const struct agg_conf *conf);

@@ -594,6 +594,8 @@ data_quality(struct mlist *l, const struct agg *a)
 	mlist_int(l, "rejected_lines", (int64_t)a->rejected_lines, MU_COUNT, MS_DATA);
 	mlist_int(l, "duplicate_records", (int64_t)a->duplicate_records, MU_COUNT, MS_DATA);
 	mlist_int(l, "filtered_records", (int64_t)a->filtered_records, MU_COUNT, MS_DATA);
+	mlist_int(l, "feedback_records", (int64_t)a->feedback_records, MU_COUNT, MS_DATA);
+	mlist_int(l, "extra_records", (int64_t)a->extra_records, MU_COUNT, MS_DATA);
 	mlist_int(l, "requests", (int64_t)a->total.c.requests, MU_COUNT, MS_DATA);
 	mlist_int(l, "unpriced_requests", (int64_t)a->total.c.unpriced, MU_COUNT, MS_DATA);
 	mlist_int(l, "invalid_values", (int64_t)a->invalid_values, MU_COUNT, MS_DATA);
@@ -606,6 +608,25 @@ data_quality(struct mlist *l, const struct agg *a)
 		m->strs[i] = a->unpriced_names[i][0] ? a->unpriced_names[i] : "(none)";
 	m->n = a->nunpriced;
 	qsort(m->strs, m->n, sizeof(char *), cmp_str);
+}
+
+/* Which format each input was read as (tables only: the names of the
+ * files are not a KPI, and states do not carry them). */
+static void
+input_schemas(struct mlist *l, const struct agg *a)
+{
+	struct metric *m;
+	size_t i;
+
+	if (a->ninputs == 0)
+		return;
+	mlist_null(l, "read_as", MU_TEXT, MS_DATA);
+	m = &l->m[l->len - 1];
+	m->kind = M_STRS;
+	m->strs = xmalloc((a->ninputs ? a->ninputs : 1) * sizeof(char *));
+	for (i = 0; i < a->ninputs; i++)
+		m->strs[i] = a->inputs[i].label;
+	m->n = a->ninputs;
 }
 
 /* The metrics of one group row (breakdowns and time series). */
@@ -715,6 +736,7 @@ kpis_compute(struct kpis *k, struct agg *a, const struct kpis_conf *conf)
 	quality(&k->summary, a);
 	daily(&k->summary, k, a);
 	data_quality(&k->quality, a);
+	input_schemas(&k->inputs, a);
 	for (k->ntables = 0; conf && k->ntables < conf->ntables; k->ntables++)
 		group_rows(&k->tables[k->ntables], &a->groups[k->ntables], a,
 		    conf->by[k->ntables], conf->time_keys[k->ntables]);
@@ -741,6 +763,7 @@ kpis_free(struct kpis *k)
 
 	mlist_free(&k->summary);
 	mlist_free(&k->quality);
+	mlist_free(&k->inputs);
 	for (t = 0; t < k->ntables; t++)
 		ktable_free(&k->tables[t]);
 	free(k->daily_days);

@@ -56,6 +56,7 @@ struct ktable {
 struct kpis {
 	struct mlist summary;   /* every metric of KPIS.md section 4 */
 	struct mlist quality;   /* data quality, section 6 */
+	struct mlist inputs;    /* "read_as": each file and its format (tables only) */
 	struct ktable tables[AGG_MAX_TABLES];   /* one per group table */
 	int ntables;
 	int32_t *daily_days;    /* days with requests, ascending (for charts) */

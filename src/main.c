@@ -17,6 +17,7 @@
 #include "render.h"
 #include "report.h"
 #include "run.h"
+#include "preset.h"
 #include "schema.h"
 #include "state.h"
 
@@ -26,7 +27,9 @@ struct app {
 	struct options o;
 	const struct report_def *report;
 	struct report_opts ropts;
-	struct schema schema;
+	struct schema schema;   /* the paths every preset shares */
+	struct schema presets[P_COUNT];
+	int schema_id;          /* --schema, -1 auto */
 	struct bykey keys[AGG_MAX_TABLES];
 	const struct bykey *keyp[AGG_MAX_TABLES];
 	int nkeys;
@@ -107,16 +110,40 @@ standard_tables(struct app *p)
 	}
 }
 
+/* One schema per preset, over the shared paths; --map, --cost-field and
+ * --dedup apply to each. */
+static int
+setup_presets(struct app *p, char *err, size_t errlen)
+{
+	char *maps[OPT_MAX_LIST + 1], cost[512];
+	const char *dedup = p->o.no_dedup ? "" : p->o.dedup;
+	int i, n = 0;
+
+	p->schema_id = -1;
+	if (p->o.schema && strcmp(p->o.schema, "auto") != 0 &&
+	    (p->schema_id = preset_by_name(p->o.schema)) < 0) {
+		snprintf(err, errlen, "unknown --schema '%s' (see --help)", p->o.schema);
+		return -1;
+	}
+	for (i = 0; i < p->o.nmaps; i++)
+		maps[n++] = (char *)p->o.maps[i];
+	if (p->o.cost_field) {
+		snprintf(cost, sizeof(cost), "cost=%s", p->o.cost_field);
+		maps[n++] = cost;
+	}
+	for (i = 0; i < P_COUNT; i++)
+		if (preset_schema(&p->presets[i], &p->schema, i, maps, n, dedup, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
 static int
 setup(struct app *p)
 {
 	char err[256];
 	int i;
 
-	schema_init_generic(&p->schema);
-	for (i = 0; i < p->o.nmaps; i++)
-		if (schema_map(&p->schema, p->o.maps[i], err, sizeof(err)) < 0)
-			goto usage;
+	schema_init_base(&p->schema);
 	for (i = 0; i < p->o.nscores; i++)
 		if (schema_signal(&p->schema, 's', p->o.scores[i], err, sizeof(err)) < 0)
 			goto usage;
@@ -137,7 +164,7 @@ setup(struct app *p)
 		standard_tables(p);
 	for (i = 0; i < p->nkeys; i++)
 		p->keyp[i] = &p->keys[i];
-	if (setup_filter(p, err, sizeof(err)) < 0)
+	if (setup_filter(p, err, sizeof(err)) < 0 || setup_presets(p, err, sizeof(err)) < 0)
 		goto usage;
 	p->prices = p->o.no_builtin_prices ? NULL : prices_builtin();
 	if (p->o.prices) {
@@ -252,6 +279,8 @@ teardown(struct app *p)
 	for (i = 0; i < AGG_MAX_TABLES; i++)
 		bykey_free(&p->keys[i]);
 	filter_free(&p->filter);
+	for (i = 0; i < P_COUNT; i++)
+		schema_free(&p->presets[i]);
 	schema_free(&p->schema);
 	prices_free(p->prices);
 }
@@ -267,7 +296,8 @@ main(int argc, char **argv)
 		return code == 1 ? EXIT_OK : EXIT_USAGE;
 	if ((code = setup(&app)) != EXIT_OK)
 		return code;
-	rc.schema = &app.schema;
+	rc.schemas = app.presets;
+	rc.schema_id = app.schema_id;
 	rc.agg = &app.aconf;
 	rc.by = app.keyp;
 	rc.prices = app.prices;
@@ -284,6 +314,11 @@ main(int argc, char **argv)
 	code = app.o.save_state ? save_state(&app) : EXIT_OK;
 	if (code == EXIT_OK && !(app.o.save_state && strcmp(app.o.save_state, "-") == 0))
 		code = output(&app, &fired);
+	if (code == EXIT_OK && app.o.fail_unpriced && app.agg.total.c.unpriced) {
+		fprintf(stderr, "llmstat: %llu requests could not be priced (--fail-unpriced); "
+		    "their models are under unknown_models\n", (unsigned long long)app.agg.total.c.unpriced);
+		code = EXIT_INPUT;
+	}
 	if (code == EXIT_OK && (bad || (app.o.strict && app.agg.rejected_lines)))
 		code = EXIT_INPUT;
 	else if (code == EXIT_OK && fired)

@@ -14,7 +14,8 @@
 enum {
 	O_BY = 256, O_MAP, O_TZ, O_REQUERY, O_STRICT, O_PRICES, O_NO_LOG_COST,
 	O_NO_BUILTIN, O_MAX_MSG, O_COLOR, O_NO_CSV_GUARD, O_WHERE, O_SINCE,
-	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE, O_SCORE, O_FLAG, O_SLOW, O_COMPARE
+	O_UNTIL, O_ALERT, O_TOP, O_SAVE_STATE, O_SCORE, O_FLAG, O_SLOW, O_COMPARE,
+	O_SCHEMA, O_DEDUP, O_NO_DEDUP, O_FAIL_UNPRICED, O_COST_FIELD
 };
 
 const struct optdef options_table[] = {
@@ -29,13 +30,19 @@ const struct optdef options_table[] = {
 	{ "top", O_TOP, 1, "N", NULL, "at most N rows in a report" },
 	{ "slow-ms", O_SLOW, 1, "MS", NULL, "latency from which a request is slow (default 10000; the slow report)" },
 	{ "save-state", O_SAVE_STATE, 1, "FILE", "@file", "also write the merged state to FILE ('-': stdout, no report)" },
+	{ "schema", O_SCHEMA, 1, "NAME", "auto|generic|openai|anthropic|helicone|litellm|posthog|otel|langfuse|claude-code",
+	  "log format (default auto: told from each file's first lines)" },
 	{ "map", O_MAP, 1, "FIELD=PATH[:UNIT]", NULL, "read a canonical field from a JSON path (repeatable)" },
+	{ "dedup", O_DEDUP, 1, "PATH[,PATH]", NULL, "count records with the same value(s) at PATH once (default: the format's id)" },
+	{ "no-dedup", O_NO_DEDUP, 0, NULL, NULL, "count repeated records every time" },
 	{ "score", O_SCORE, 1, "NAME=PATH", NULL, "summarize a numeric field, e.g. a judge score (count, mean, p50, p95; up to 16)" },
 	{ "flag", O_FLAG, 1, "NAME=PATH", NULL, "summarize a boolean field as a rate (up to 16)" },
 	{ "tz", O_TZ, 1, "ZONE", NULL, "time zone for calendar buckets (IANA name or +HH:MM; default UTC)" },
 	{ "requery-window", O_REQUERY, 1, "DURATION", NULL, "gap that makes a re-query (default 30s; a number of seconds, or ms, s, m, h)" },
 	{ "prices", O_PRICES, 1, "FILE", "@file", "price table: LiteLLM JSON or model,input,output CSV" },
+	{ "cost-field", O_COST_FIELD, 1, "PATH[:UNIT]", NULL, "read the log's cost from PATH (usd or nanousd)" },
 	{ "no-log-cost", O_NO_LOG_COST, 0, NULL, NULL, "ignore the log's cost; price every request from the table" },
+	{ "fail-unpriced", O_FAIL_UNPRICED, 0, NULL, NULL, "exit 1 when a request cannot be priced" },
 	{ "no-builtin-prices", O_NO_BUILTIN, 0, NULL, NULL, "do not use the built-in price table" },
 	{ "jobs", 'j', 1, "N", NULL, "worker threads, 1-256 (default: the number of cores, at most 64)" },
 	{ "strict", O_STRICT, 0, NULL, NULL, "exit 1 when any line is rejected" },
@@ -160,6 +167,11 @@ apply(struct options *o, int key, const char *arg)
 	case O_PRICES: o->prices = arg; return 0;
 	case O_NO_LOG_COST: o->no_log_cost = 1; return 0;
 	case O_NO_BUILTIN: o->no_builtin_prices = 1; return 0;
+	case O_SCHEMA: o->schema = arg; return 0;
+	case O_DEDUP: o->dedup = arg; o->no_dedup = 0; return 0;
+	case O_NO_DEDUP: o->no_dedup = 1; o->dedup = NULL; return 0;
+	case O_FAIL_UNPRICED: o->fail_unpriced = 1; return 0;
+	case O_COST_FIELD: o->cost_field = arg; return 0;
 	case O_MAX_MSG:
 		return parse_int(arg, 0, 1000000, &o->max_messages) ? usage_error("bad --max-errors", arg) : 0;
 	case O_COLOR:

@@ -34,6 +34,11 @@ struct options {
 	int strict;
 	const char *prices;     /* --prices FILE */
 	int no_log_cost;
+	int fail_unpriced;      /* --fail-unpriced */
+	const char *cost_field; /* --cost-field PATH[:UNIT] */
+	const char *schema;     /* --schema NAME, NULL: auto */
+	const char *dedup;      /* --dedup PATH[,PATH] */
+	int no_dedup;
 	int no_builtin_prices;
 	int max_messages;
 	int quiet;

@@ -36,6 +36,7 @@ struct record {
 	uint8_t cache_hit;      /* served from a response cache */
 	uint8_t success;        /* task outcome, when R_SUCCESS */
 	uint8_t regenerated;    /* when R_REGEN */
+	uint8_t batch;          /* a batch API result: billed at half the list price */
 	int64_t latency_us;     /* end-to-end duration, microseconds */
 	int64_t ttft_us;        /* time to first token, microseconds */
 	int64_t input_tokens;   /* every prompt token, cached or not */

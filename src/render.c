@@ -549,7 +549,12 @@ table_summary(FILE *f, const struct kpis *k, const struct render_conf *rc)
 	table_pair(f, &k->summary, MS_DAILY, -1, 0, rc->color);
 	sparkline(f, k, rc->width);
 	fputc('\n', f);
+	dq.m = xmalloc((dq.len + k->inputs.len) * sizeof(*dq.m) + 1);
+	memcpy(dq.m, k->quality.m, k->quality.len * sizeof(*dq.m));
+	memcpy(dq.m + dq.len, k->inputs.m, k->inputs.len * sizeof(*dq.m));
+	dq.len += k->inputs.len;
 	table_pair(f, &dq, MS_DATA, -1, 0, rc->color);
+	free(dq.m);
 	return 0;
 }
 

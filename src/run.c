@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "extract.h"
 #include "input.h"
+#include "preset.h"
 #include "state.h"
 #include "jsonscan.h"
 #include "util.h"
@@ -24,6 +26,8 @@ struct chunk {
 	size_t len;
 	char *own;              /* buffer to free after use, or NULL (mapped) */
 	int file;               /* index into rctx.names */
+	const struct schema *schema;    /* the file's format */
+	int64_t dseq;           /* order among chunks with a dedup key, or -1 */
 	uint32_t seq;           /* chunk number within its file */
 	uint64_t lines;         /* lines in the chunk, set by the worker */
 	int mapped;             /* part of a file mapping: release its pages after use */
@@ -41,7 +45,10 @@ struct worker {
 	const struct run_conf *conf;
 	struct agg agg;
 	struct agg prev;        /* --compare: the previous period */
-	struct js_view *views;
+	struct ex ex;           /* line -> records */
+	uint64_t *dkeys;        /* a chunk's dedup keys, by record */
+	uint8_t *ddup;          /* 1: that record repeats an earlier one */
+	size_t ndkeys, dkcap, dcap_dup, drec;
 	char *scratch, *key[AGG_MAX_TABLES];
 	size_t klen[AGG_MAX_TABLES];
 	struct lerr *errs;      /* the earliest max_messages rejected lines */
@@ -70,6 +77,11 @@ struct rctx {
 	struct input **open;    /* mapped inputs, closed at the end */
 	size_t nopen, open_cap;
 	struct agg *out;        /* state files merge straight into it */
+	const struct schema **fschema;  /* each file's schema, by index */
+	uint64_t *dset;         /* dedup keys seen (open addressing, 0 empty) */
+	size_t dcap, dn;
+	int64_t dnext, dcount;  /* next chunk to commit its keys; chunks numbered */
+	pthread_cond_t dturn;
 	const char *pname;      /* progress: the input being read */
 	long long psize, pdone; /* its size and the bytes handed out so far */
 	struct timespec plast;  /* when the progress line was last drawn */
@@ -137,6 +149,8 @@ price(struct worker *w, struct record *r)
 	if (pr == NULL)
 		return;
 	r->list_pico = price_cost_pico(pr, r);
+	if (r->batch)
+		r->list_pico /= 2;      /* batch APIs bill half the list price */
 	r->has |= R_LIST;
 	if (!(r->has & R_COST)) {
 		r->cost_pico = r->list_pico;
@@ -144,17 +158,76 @@ price(struct worker *w, struct record *r)
 	}
 }
 
+/* One accepted record: priced, filtered, aggregated. */
 static void
-do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint64_t ln)
+use_record(struct worker *w, struct record *rec, int kind)
 {
 	const struct run_conf *c = w->conf;
-	struct record rec;
-	struct js_err je;
-	const char *why = NULL;
-	size_t i = 0;
 	int t;
 
-	w->agg.lines_read++;
+	if (kind == PR_FEEDBACK) {
+		w->agg.feedback_records++;
+		for (t = 0; t < c->agg->ntables; t++)
+			w->klen[t] = bykey_build(c->by[t], rec, w->ex.views, c->agg->tz, &w->tzc, w->key[t], KEYBUF);
+		agg_add_feedback(&w->agg, rec, w->key, w->klen);
+		return;
+	}
+	price(w, rec);
+	if (c->filter && (t = filter_match(c->filter, rec, w->ex.views)) != 1) {
+		w->agg.filtered_records++;
+		if (t == 2 && c->prev)
+			agg_add(&w->prev, rec, NULL, NULL);
+		return;
+	}
+	for (t = 0; t < c->agg->ntables; t++)
+		w->klen[t] = bykey_build(c->by[t], rec, w->ex.views, c->agg->tz, &w->tzc, w->key[t], KEYBUF);
+	agg_add(&w->agg, rec, w->key, w->klen);
+}
+
+/* Dedup phase 1 (keys only) when keys is set; else the real pass. */
+static void
+line_records(struct worker *w, const struct chunk *ch, uint64_t ln, int keys)
+{
+	const struct schema *s = ch->schema;
+	struct record rec;
+	const char *why = "";
+	uint64_t key, junk = 0, *inv = keys ? &junk : &w->agg.invalid_values;
+	int kind, nrec = 0;
+
+	while ((kind = ex_next(&w->ex, s, &rec, w->scratch, SCRATCH, &why, inv, &key)) != EX_END) {
+		nrec++;
+		if (keys) {
+			xgrow((void **)&w->dkeys, &w->dkcap, w->ndkeys + 1, sizeof(*w->dkeys));
+			w->dkeys[w->ndkeys++] = kind == PR_REQUEST || kind == PR_FEEDBACK ? key : 0;
+			continue;
+		}
+		if (s->ndedup && w->ddup[w->drec++]) {
+			w->agg.duplicate_records++;
+			continue;
+		}
+		if (kind == PR_REJECT)
+			note_error(w, ch, ln, why, 0);
+		else if (kind == PR_FILTERED)
+			w->agg.filtered_records++;
+		else
+			use_record(w, &rec, kind);
+	}
+	if (keys)
+		return;
+	if (nrec == 0)
+		w->agg.filtered_records++;      /* an OTLP line without spans */
+	else
+		w->agg.extra_records += (uint64_t)nrec - 1;
+}
+
+static void
+do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint64_t ln, int keys)
+{
+	struct js_err je;
+	size_t i = 0;
+
+	if (!keys)
+		w->agg.lines_read++;
 	if (n && p[n - 1] == '\r')
 		n--;
 	if (ch->seq == 0 && ln == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
@@ -162,33 +235,22 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 		n -= 3;
 	}
 	if (is_blank(p, n)) {
-		w->agg.blank_lines++;
+		w->agg.blank_lines += !keys;
 		return;
 	}
 	while (p[i] == ' ' || p[i] == '\t')
 		i++;
 	if (p[i] != '{') {
-		note_error(w, ch, ln, "not a JSON object", i + 1);
+		if (!keys)
+			note_error(w, ch, ln, "not a JSON object", i + 1);
 		return;
 	}
-	if (js_scan(c->schema->paths, p, n, w->views, &je) < 0) {
-		note_error(w, ch, ln, je.msg, je.pos + 1);
+	if (ex_begin(&w->ex, ch->schema, p, n, &je) < 0) {
+		if (!keys)
+			note_error(w, ch, ln, je.msg, je.pos + 1);
 		return;
 	}
-	if (schema_fill(c->schema, w->views, &rec, w->scratch, SCRATCH, &why, &w->agg.invalid_values) < 0) {
-		note_error(w, ch, ln, why, 0);
-		return;
-	}
-	price(w, &rec);
-	if (c->filter && (t = filter_match(c->filter, &rec, w->views)) != 1) {
-		w->agg.filtered_records++;
-		if (t == 2 && c->prev)
-			agg_add(&w->prev, &rec, NULL, NULL);
-		return;
-	}
-	for (t = 0; t < c->agg->ntables; t++)
-		w->klen[t] = bykey_build(c->by[t], &rec, w->views, c->agg->tz, &w->tzc, w->key[t], KEYBUF);
-	agg_add(&w->agg, &rec, w->key, w->klen);
+	line_records(w, ch, ln, keys);
 }
 
 /* Drops the whole pages of a mapped chunk once read, so memory does not
@@ -204,18 +266,77 @@ release(const char *p, size_t len)
 		madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
-static void
-do_chunk(struct worker *w, struct chunk *ch)
+static uint64_t
+each_line(struct worker *w, const struct chunk *ch, int keys)
 {
 	const char *p = ch->p, *end = ch->p + ch->len, *nl;
 	uint64_t ln = 0;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
-		do_line(w, p, (size_t)((nl ? nl : end) - p), ch, ++ln);
+		do_line(w, p, (size_t)((nl ? nl : end) - p), ch, ++ln, keys);
 		p = nl ? nl + 1 : end;
 	}
-	ch->lines = ln;
+	return ln;
+}
+
+/* Inserts key into the set of keys seen; returns 1 if it was there. */
+static int
+dset_add(struct rctx *rc, uint64_t key)
+{
+	size_t i, j;
+
+	if (2 * (rc->dn + 1) > rc->dcap) {
+		size_t ncap = rc->dcap ? rc->dcap * 2 : 4096;
+		uint64_t *n = xcalloc(ncap, sizeof(*n));
+
+		for (i = 0; i < rc->dcap; i++)
+			if (rc->dset[i])
+				for (j = rc->dset[i] & (ncap - 1); ; j = (j + 1) & (ncap - 1))
+					if (n[j] == 0) {
+						n[j] = rc->dset[i];
+						break;
+					}
+		free(rc->dset);
+		rc->dset = n;
+		rc->dcap = ncap;
+	}
+	for (i = key & (rc->dcap - 1); rc->dset[i]; i = (i + 1) & (rc->dcap - 1))
+		if (rc->dset[i] == key)
+			return 1;
+	rc->dset[i] = key;
+	rc->dn++;
+	return 0;
+}
+
+/* Dedup: the chunk's keys are committed to the set in input order, so the
+ * first copy of a record is the one counted whatever the thread count. */
+static void
+mark_duplicates(struct worker *w, const struct chunk *ch)
+{
+	struct rctx *rc = w->rc;
+	size_t i;
+
+	w->ndkeys = 0;
+	each_line(w, ch, 1);
+	xgrow((void **)&w->ddup, &w->dcap_dup, w->ndkeys + 1, 1);
+	pthread_mutex_lock(&rc->mu);
+	while (rc->dnext != ch->dseq)
+		pthread_cond_wait(&rc->dturn, &rc->mu);
+	for (i = 0; i < w->ndkeys; i++)
+		w->ddup[i] = w->dkeys[i] && dset_add(rc, w->dkeys[i]);
+	rc->dnext++;
+	pthread_cond_broadcast(&rc->dturn);
+	pthread_mutex_unlock(&rc->mu);
+	w->drec = 0;
+}
+
+static void
+do_chunk(struct worker *w, struct chunk *ch)
+{
+	if (ch->dseq >= 0)
+		mark_duplicates(w, ch);
+	ch->lines = each_line(w, ch, 0);
 	if (ch->mapped)
 		release(ch->p, ch->len);
 	free(ch->own);
@@ -265,6 +386,28 @@ progress(struct rctx *rc, size_t len)
 	    rc->pdone * 100 / rc->psize, rc->pdone >> 20);
 }
 
+#define DETECT_BYTES (256u << 10)       /* what auto-detection looks at */
+
+/* The file's schema: the one asked for, or the preset its first lines fit. */
+static void
+choose_schema(struct rctx *rc, int file, const char *p, size_t n)
+{
+	const struct run_conf *c = rc->conf;
+	int id = c->schema_id;
+
+	if (c->schemas == NULL) {
+		rc->fschema[file] = c->schema;
+		return;
+	}
+	if (id < 0 && (id = preset_detect(p, n < DETECT_BYTES ? n : DETECT_BYTES)) < 0) {
+		id = P_GENERIC;
+		if (!c->quiet && n > 0)
+			fprintf(stderr, "llmstat: %s: no known log format in the first lines; "
+			    "read as generic (see --schema)\n", rc->names[file]);
+	}
+	rc->fschema[file] = &c->schemas[id];
+}
+
 static void
 submit(struct rctx *rc, const char *p, size_t len, char *own, int mapped, int file, uint32_t seq)
 {
@@ -277,6 +420,10 @@ submit(struct rctx *rc, const char *p, size_t len, char *own, int mapped, int fi
 	ch->file = file;
 	ch->seq = seq;
 	ch->mapped = mapped;
+	if (seq == 0 && !mapped)
+		choose_schema(rc, file, p, len);
+	ch->schema = rc->fschema[file];
+	ch->dseq = ch->schema->ndedup ? rc->dcount++ : -1;
 	xgrow((void **)&rc->chunks, &rc->chunks_cap, rc->nchunks + 1, sizeof(*rc->chunks));
 	rc->chunks[rc->nchunks++] = ch;
 	if (rc->nw == 1) {
@@ -300,6 +447,7 @@ feed_mapped(struct rctx *rc, const char *p, size_t len, int file)
 	uint32_t seq = 0;
 	const char *nl;
 
+	choose_schema(rc, file, p, len);
 	while (off < len) {
 		end = off + CHUNK < len ? off + CHUNK : len;
 		if (end < len && (nl = memchr(p + end, '\n', len - end)) != NULL)
@@ -398,6 +546,7 @@ feed_path(struct rctx *rc, const char *path)
 		return bad;
 	}
 	xgrow((void **)&rc->names, &rc->names_cap, rc->nnames + 1, sizeof(char *));
+	rc->fschema = xrealloc(rc->fschema, rc->names_cap * sizeof(*rc->fschema));
 	file = (int)rc->nnames;
 	rc->names[rc->nnames++] = xstrdup(input_name(in));
 	rc->pname = rc->names[file];
@@ -424,7 +573,7 @@ worker_init(struct worker *w, struct rctx *rc)
 	w->rc = rc;
 	agg_init(&w->agg, c->agg);
 	agg_init(&w->prev, c->agg);
-	w->views = xcalloc((size_t)js_paths_count(c->schema->paths) + 1, sizeof(*w->views));
+	ex_init(&w->ex);
 	w->scratch = xmalloc(SCRATCH);
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		w->key[t] = xmalloc(KEYBUF);
@@ -436,7 +585,9 @@ worker_free(struct worker *w)
 {
 	agg_free(&w->agg);
 	agg_free(&w->prev);
-	free(w->views);
+	ex_free(&w->ex);
+	free(w->dkeys);
+	free(w->ddup);
 	free(w->scratch);
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		free(w->key[t]);
@@ -501,10 +652,40 @@ rctx_free(struct rctx *rc)
 	free(rc->chunks);
 	free(rc->open);
 	free(rc->names);
+	free(rc->fschema);
+	free(rc->dset);
 	free(rc->queue);
 	pthread_mutex_destroy(&rc->mu);
 	pthread_cond_destroy(&rc->more);
 	pthread_cond_destroy(&rc->room);
+	pthread_cond_destroy(&rc->dturn);
+}
+
+static void
+rctx_init(struct rctx *rc, const struct run_conf *c, int nw)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->conf = c;
+	rc->nw = nw;
+	rc->w = xcalloc((size_t)nw, sizeof(*rc->w));
+	rc->qcap = (size_t)nw * 2;
+	rc->queue = xcalloc(rc->qcap, sizeof(*rc->queue));
+	pthread_mutex_init(&rc->mu, NULL);
+	pthread_cond_init(&rc->more, NULL);
+	pthread_cond_init(&rc->room, NULL);
+	pthread_cond_init(&rc->dturn, NULL);
+}
+
+/* Tells the aggregate which format each input was read as. */
+static void
+note_inputs(struct rctx *rc, struct agg *out)
+{
+	const struct run_conf *c = rc->conf;
+	size_t i;
+
+	for (i = 0; c->schemas && i < rc->nnames; i++)
+		if (rc->fschema[i])
+			agg_note_input(out, rc->names[i], rc->fschema[i]->preset->name);
 }
 
 static void
@@ -547,16 +728,8 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 	int bad = 0, i;
 	uint64_t rejected = 0;
 
-	memset(&rc, 0, sizeof(rc));
-	rc.conf = c;
+	rctx_init(&rc, c, c->jobs > 0 ? c->jobs : 1);
 	rc.out = out;
-	rc.nw = c->jobs > 0 ? c->jobs : 1;
-	rc.w = xcalloc((size_t)rc.nw, sizeof(*rc.w));
-	rc.qcap = (size_t)rc.nw * 2;
-	rc.queue = xcalloc(rc.qcap, sizeof(*rc.queue));
-	pthread_mutex_init(&rc.mu, NULL);
-	pthread_cond_init(&rc.more, NULL);
-	pthread_cond_init(&rc.room, NULL);
 	start_workers(&rc);
 	if (paths == NULL || paths[0] == NULL)
 		paths = stdin_only;
@@ -578,6 +751,7 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 		*out = rc.w[0].agg;
 		rc.w[0].agg = t;
 	}
+	note_inputs(&rc, out);
 	report_errors(&rc, rejected);
 	for (i = 0; i < rc.nw; i++)
 		worker_free(&rc.w[i]);
@@ -589,16 +763,25 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 int
 run_buffer(const struct run_conf *c, const char *buf, size_t len, struct agg *out)
 {
+	static const char name[] = "(buffer)";
 	struct rctx rc;
-	struct worker w;
-	struct chunk ch = { buf, len, NULL, 0, 0, 0, 0 };
+	struct chunk ch = { .p = buf, .len = len, .dseq = -1 };
 
-	memset(&rc, 0, sizeof(rc));
+	rctx_init(&rc, c, 1);
+	rc.names = xcalloc(1, sizeof(*rc.names));
+	rc.names[0] = xstrdup(name);
+	rc.nnames = 1;
+	rc.fschema = xcalloc(1, sizeof(*rc.fschema));
 	rc.conf = c;
-	rc.nw = 1;
-	worker_init(&w, &rc);
-	do_chunk(&w, &ch);
-	agg_merge(out, &w.agg);
-	worker_free(&w);
+	worker_init(&rc.w[0], &rc);
+	choose_schema(&rc, 0, buf, len);
+	ch.schema = rc.fschema[0];
+	ch.dseq = ch.schema->ndedup ? 0 : -1;
+	do_chunk(&rc.w[0], &ch);
+	agg_merge(out, &rc.w[0].agg);
+	note_inputs(&rc, out);
+	worker_free(&rc.w[0]);
+	free(rc.w);
+	rctx_free(&rc);
 	return 0;
 }

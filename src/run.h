@@ -14,7 +14,9 @@
 #include "schema.h"
 
 struct run_conf {
-	const struct schema *schema;
+	const struct schema *schema;    /* every input's schema, when schemas is NULL */
+	const struct schema *schemas;   /* one per preset (P_COUNT), or NULL */
+	int schema_id;                  /* with schemas: the preset asked for, -1 auto */
 	const struct agg_conf *agg;
 	const struct bykey *const *by;  /* agg->ntables key specs, one per group table */
 	const struct prices *prices;    /* NULL: no price table */

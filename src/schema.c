@@ -76,10 +76,22 @@ schema_field_by_name(const char *name)
 	return -1;
 }
 
+int
+schema_path(struct schema *s, const char *path)
+{
+	int idx = js_paths_add(s->paths, path);
+
+	if (idx >= s->npaths && idx < JS_MAX_PATHS) {
+		s->ptext[idx] = xstrdup(path);
+		s->npaths = idx + 1;
+	}
+	return idx;
+}
+
 static void
 add_cand(struct schema *s, int f, const char *path, int unit)
 {
-	int idx = js_paths_add(s->paths, path);
+	int idx = schema_path(s, path);
 
 	if (idx < 0 || s->ncand[f] >= SCHEMA_MAX_CAND)
 		return;
@@ -89,15 +101,51 @@ add_cand(struct schema *s, int f, const char *path, int unit)
 }
 
 void
+schema_init_base(struct schema *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->paths = js_paths_new();
+	s->rescan = -1;
+}
+
+void
 schema_init_generic(struct schema *s)
+{
+	schema_init_base(s);
+	schema_add_generic(s);
+}
+
+void
+schema_add_generic(struct schema *s)
 {
 	int f, i;
 
-	memset(s, 0, sizeof(*s));
-	s->paths = js_paths_new();
 	for (f = 0; f < F_COUNT; f++)
 		for (i = 0; i < SCHEMA_MAX_CAND && generic_paths[f][i]; i++)
 			add_cand(s, f, generic_paths[f][i], U_DEFAULT);
+}
+
+void
+schema_derive(struct schema *dst, const struct schema *base)
+{
+	int i;
+
+	schema_init_base(dst);
+	for (i = 0; i < base->npaths; i++)
+		schema_path(dst, base->ptext[i]);
+	dst->derived = 1;
+	dst->nscores = base->nscores;
+	dst->nflags = base->nflags;
+	memcpy(dst->score_name, base->score_name, sizeof(dst->score_name));
+	memcpy(dst->flag_name, base->flag_name, sizeof(dst->flag_name));
+	memcpy(dst->score_path, base->score_path, sizeof(dst->score_path));
+	memcpy(dst->flag_path, base->flag_path, sizeof(dst->flag_path));
+}
+
+void
+schema_add(struct schema *s, int f, const char *path, int unit)
+{
+	add_cand(s, f, path, unit);
 }
 
 void
@@ -105,12 +153,16 @@ schema_free(struct schema *s)
 {
 	int i;
 
-	for (i = 0; i < s->nscores; i++)
+	for (i = 0; !s->derived && i < s->nscores; i++)
 		free(s->score_name[i]);
-	for (i = 0; i < s->nflags; i++)
+	for (i = 0; !s->derived && i < s->nflags; i++)
 		free(s->flag_name[i]);
+	for (i = 0; i < s->npaths; i++)
+		free(s->ptext[i]);
 	js_paths_free(s->paths);
+	js_paths_free(s->sub);
 	s->paths = NULL;
+	s->sub = NULL;
 }
 
 int
@@ -129,7 +181,7 @@ schema_signal(struct schema *s, int kind, const char *spec, char *err, size_t er
 			snprintf(err, errlen, "%s: a name is letters, digits and '_': '%s'", opt, spec);
 			return -1;
 		}
-	if (*n >= SIGNALS_MAX || (path = js_paths_add(s->paths, eq + 1)) < 0) {
+	if (*n >= SIGNALS_MAX || (path = schema_path(s, eq + 1)) < 0) {
 		snprintf(err, errlen, "%s: too many signals or a bad path in '%s'", opt, spec);
 		return -1;
 	}
@@ -159,8 +211,8 @@ parse_unit(const char *u)
 	return -1;
 }
 
-int
-schema_map(struct schema *s, const char *spec, char *err, size_t errlen)
+static int
+map_spec(struct schema *s, const char *spec, int replace, char *err, size_t errlen)
 {
 	char buf[512], *eq, *colon;
 	int f, unit = U_DEFAULT;
@@ -183,19 +235,32 @@ schema_map(struct schema *s, const char *spec, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (js_paths_add(s->paths, eq + 1) < 0) {
+	if (schema_path(s, eq + 1) < 0) {
 		snprintf(err, errlen, "--map: bad path '%s'", eq + 1);
 		return -1;
 	}
-	s->ncand[f] = 0;
+	if (replace)
+		s->ncand[f] = 0;
 	add_cand(s, f, eq + 1, unit);
 	return 0;
 }
 
 int
+schema_map(struct schema *s, const char *spec, char *err, size_t errlen)
+{
+	return map_spec(s, spec, 1, err, errlen);
+}
+
+int
+schema_map_add(struct schema *s, const char *spec, char *err, size_t errlen)
+{
+	return map_spec(s, spec, 0, err, errlen);
+}
+
+int
 schema_extra_path(struct schema *s, const char *path)
 {
-	return js_paths_add(s->paths, path);
+	return schema_path(s, path);
 }
 
 /* The first candidate of field f that is present and not null. */
@@ -207,7 +272,8 @@ pick(const struct schema *s, const struct js_view *v, int f, int *unit)
 	for (i = 0; i < s->ncand[f]; i++) {
 		const struct js_view *x = &v[s->cand[f][i].path];
 
-		if (x->type != JS_NONE && x->type != JS_NULL) {
+		if (x->type != JS_NONE && x->type != JS_NULL &&
+		    !(x->type == JS_STRING && x->n == 0)) {
 			*unit = s->cand[f][i].unit;
 			return x;
 		}
@@ -382,19 +448,55 @@ fill_cost(struct fillctx *c)
 	return 0;
 }
 
-/* A number of epoch units forced by --map time=PATH:unit. */
+/* A number of epoch units forced by --map time=PATH:unit; integers are
+ * converted exactly (nanosecond strings of OTLP). */
 static int
 epoch_in_unit(const struct js_view *x, int unit, int64_t *us)
 {
+	static const int64_t per_us[] = { [U_NS] = -1000, [U_US] = 1, [U_MS] = 1000, [U_S] = 1000000 };
 	double d, v;
+	int64_t i, k = unit < U_USD ? per_us[unit] : 1000;
 
+	if (js_int64(x, &i) == 0) {
+		if (k < 0)
+			i /= -k;
+		else if (i > INT64_MAX / k || i < INT64_MIN / k)
+			return -1;
+		else
+			i *= k;
+		if (!(i > -2200000000000000LL && i < 11000000000000000LL))
+			return -1;      /* years 1900 to 2300 */
+		*us = i;
+		return 0;
+	}
 	if (js_number(x, &d) < 0)
 		return -1;
 	v = to_us(d, unit);
-	if (!(v > -2.2e15 && v < 1.1e16))       /* years 1900 to 2300 */
+	if (!(v > -2.2e15 && v < 1.1e16))
 		return -1;
 	*us = llround(v);
 	return 0;
+}
+
+int
+schema_time(const struct js_view *x, int unit, int64_t *us)
+{
+	double d;
+	int64_t i;
+
+	if (x->type == JS_STRING && unit != U_DEFAULT && js_int64(x, &i) == 0)
+		return epoch_in_unit(x, unit, us);
+	if (x->type == JS_STRING)
+		return ltime_parse(x->p, x->n, us);
+	if (x->type != JS_NUMBER)
+		return -2;
+	if (unit != U_DEFAULT)
+		return epoch_in_unit(x, unit, us);
+	if (js_int64(x, &i) == 0)
+		return ltime_from_epoch_int(i, us);
+	if (js_number(x, &d) == 0)
+		return ltime_from_epoch(d, us);
+	return -1;
 }
 
 static int
@@ -402,23 +504,11 @@ fill_time(struct fillctx *c)
 {
 	int unit, ok;
 	const struct js_view *x = pick(c->s, c->v, F_TIME, &unit);
-	double d;
-	int64_t i;
 
 	if (x == NULL)
 		return 0;
-	if (x->type == JS_STRING)
-		ok = ltime_parse(x->p, x->n, &c->rec->time_us);
-	else if (x->type != JS_NUMBER)
+	if ((ok = schema_time(x, unit, &c->rec->time_us)) == -2)
 		return reject(c, F_TIME);
-	else if (unit != U_DEFAULT)
-		ok = epoch_in_unit(x, unit, &c->rec->time_us);
-	else if (js_int64(x, &i) == 0)
-		ok = ltime_from_epoch_int(i, &c->rec->time_us);
-	else if (js_number(x, &d) == 0)
-		ok = ltime_from_epoch(d, &c->rec->time_us);
-	else
-		ok = -1;
 	if (ok < 0) {
 		(*c->invalid)++;
 		return 0;
@@ -427,34 +517,51 @@ fill_time(struct fillctx *c)
 	return 0;
 }
 
-/* Status: an HTTP code, or a word such as "success" / "failure". */
+/* One status candidate: 1 when it settled the status, 0 when it only told
+ * success or failure (a word), -1 when it said nothing usable. */
+static int
+status_one(struct fillctx *c, const struct js_view *x)
+{
+	int64_t code;
+
+	if (js_int64(x, &code) == 0) {
+		if (code < 100 || code > 599)
+			return -1;
+		c->rec->status = (int32_t)code;
+		c->rec->has |= R_STATUS;
+		return 1;
+	}
+	if (x->type != JS_STRING)
+		return -1;
+	if (js_streq(x, "failure") || js_streq(x, "error") || js_streq(x, "failed")) {
+		c->rec->error = 1;
+		return 0;
+	}
+	return js_streq(x, "success") || js_streq(x, "ok") ? 0 : -1;
+}
+
+/* Status: an HTTP code, or a word such as "success" / "failure". Every
+ * present candidate is read until one gives a code (LiteLLM carries both
+ * an error code and a status word). */
 static int
 fill_status(struct fillctx *c)
 {
-	int unit;
-	const struct js_view *x = pick(c->s, c->v, F_STATUS, &unit);
-	int64_t code;
+	const struct schema *s = c->s;
+	int i, r, told = 0, bad = 0;
 
-	if (x == NULL)
-		return 0;
-	if (js_int64(x, &code) == 0) {
-		if (code < 100 || code > 599) {
-			(*c->invalid)++;
+	for (i = 0; i < s->ncand[F_STATUS]; i++) {
+		const struct js_view *x = &c->v[s->cand[F_STATUS][i].path];
+
+		if (x->type == JS_NONE || x->type == JS_NULL || (x->type == JS_STRING && x->n == 0))
+			continue;
+		if (x->type == JS_OBJECT || x->type == JS_ARRAY || x->type == JS_TRUE || x->type == JS_FALSE)
+			return reject(c, F_STATUS);
+		if ((r = status_one(c, x)) == 1)
 			return 0;
-		}
-		c->rec->status = (int32_t)code;
-		c->rec->has |= R_STATUS;
-		return 0;
+		told |= r == 0;
+		bad |= r < 0;
 	}
-	if (x->type == JS_NUMBER) {     /* a number, but not a status code */
-		(*c->invalid)++;
-		return 0;
-	}
-	if (x->type != JS_STRING)
-		return reject(c, F_STATUS);
-	if (js_streq(x, "failure") || js_streq(x, "error") || js_streq(x, "failed"))
-		c->rec->error = 1;
-	else if (!js_streq(x, "success") && !js_streq(x, "ok"))
+	if (bad && !told)
 		(*c->invalid)++;
 	return 0;
 }

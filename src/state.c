@@ -267,6 +267,8 @@ state_write(FILE *f, const struct agg *a, const char *const keys[AGG_MAX_TABLES]
 	put_u64(&b, a->rejected_lines);
 	put_u64(&b, a->duplicate_records);
 	put_u64(&b, a->filtered_records);
+	put_u64(&b, a->feedback_records);
+	put_u64(&b, a->extra_records);
 	put_u64(&b, a->invalid_values);
 	put_tables(&b, a);
 	put_rest(&b, a);
@@ -699,6 +701,8 @@ get_body(struct rbuf *r, struct agg *a)
 	a->rejected_lines += get_u64(r);
 	a->duplicate_records += get_u64(r);
 	a->filtered_records += get_u64(r);
+	a->feedback_records += get_u64(r);
+	a->extra_records += get_u64(r);
 	a->invalid_values += get_u64(r);
 	grp_init(&g, a->conf->alpha);
 	get_grp(r, &g);

@@ -10,9 +10,10 @@ _llmstat_reports="summary daily weekly monthly hourly users top-users models
     providers features errors sessions feedback anomalies retention slow"
 
 _llmstat_opts_arg="--format --by --where --since --until --alert --top --slow-ms
-    --save-state --map --score --flag --tz --requery-window --prices --jobs
-    --max-errors --color"
-_llmstat_opts_noarg="--compare --no-log-cost --no-builtin-prices --strict --no-csv-guard
+    --save-state --schema --map --dedup --score --flag --tz --requery-window
+    --prices --cost-field --jobs --max-errors --color"
+_llmstat_opts_noarg="--compare --no-dedup --no-log-cost --fail-unpriced --no-builtin-prices
+    --strict --no-csv-guard
     --quiet --help --version"
 _llmstat_short="-f -j -q -h -V"
 
@@ -41,7 +42,7 @@ _llmstat_kpis="requests rejected_lines errors error_rate status_4xx status_5xx
     requery_rate tasks successful_tasks task_success_rate days cost_daily_mean
     cost_daily_median cost_daily_min cost_daily_max cost_monthly_projected
     cost_anomaly_days cost_spike_days lines_read blank_lines duplicate_records
-    filtered_records invalid_values"
+    filtered_records feedback_records extra_records invalid_values"
 
 # File names matching an optional extended glob (without bash-completion's
 # _filedir when it is not loaded).
@@ -86,6 +87,8 @@ _llmstat_value()
     case $1 in
     -f | --format)
         COMPREPLY=($(compgen -W "table csv json" -- "$cur")) ;;
+    --schema)
+        COMPREPLY=($(compgen -W "auto generic openai anthropic helicone litellm posthog otel langfuse claude-code" -- "$cur")) ;;
     --color)
         COMPREPLY=($(compgen -W "auto always never" -- "$cur")) ;;
     --by)

@@ -65,7 +65,8 @@ set -l __llmstat_kpis requests rejected_lines errors error_rate status_4xx \
     regenerate_rate requery_rate tasks successful_tasks task_success_rate \
     days cost_daily_mean cost_daily_median cost_daily_min cost_daily_max \
     cost_monthly_projected cost_anomaly_days cost_spike_days lines_read \
-    blank_lines duplicate_records filtered_records invalid_values
+    blank_lines duplicate_records filtered_records feedback_records \
+    extra_records invalid_values
 
 # Reports, as the first argument (files are completed as well).
 complete -c llmstat -n __llmstat_first -a summary -d 'every KPI (default)'
@@ -95,13 +96,18 @@ complete -c llmstat -l alert -x -a "$__llmstat_kpis cost-spike latency-spike" -d
 complete -c llmstat -l top -x -d 'at most N rows per table'
 complete -c llmstat -l slow-ms -x -d 'latency from which a request is slow'
 complete -c llmstat -l save-state -r -F -d 'also write the merged state to FILE'
+complete -c llmstat -l schema -x -a 'auto generic openai anthropic helicone litellm posthog otel langfuse claude-code' -d 'log format'
+complete -c llmstat -l dedup -x -d 'count records with the same values at PATH once'
+complete -c llmstat -l no-dedup -d 'count repeated records every time'
 complete -c llmstat -l map -x -a "(printf '%s=\n' $__llmstat_fields)" -d 'read FIELD from a JSON path'
 complete -c llmstat -l score -x -d 'summarise a numeric score at NAME=PATH'
 complete -c llmstat -l flag -x -d 'summarise a boolean flag at NAME=PATH'
 complete -c llmstat -l tz -x -a '(__llmstat_zones)' -d 'time zone (IANA name or +HH:MM)'
 complete -c llmstat -l requery-window -x -a '10s 30s 1m 5m' -d 'gap that makes a re-query'
 complete -c llmstat -l prices -r -F -d 'price table: LiteLLM JSON or CSV'
+complete -c llmstat -l cost-field -x -d "read the log's cost from PATH"
 complete -c llmstat -l no-log-cost -d "ignore the log's cost"
+complete -c llmstat -l fail-unpriced -d 'exit 1 when a request cannot be priced'
 complete -c llmstat -l no-builtin-prices -d 'no built-in price table'
 complete -c llmstat -s j -l jobs -x -d 'worker threads'
 complete -c llmstat -l strict -d 'exit 1 when any line is rejected'

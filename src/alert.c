@@ -28,6 +28,7 @@ static const char *const known[] = {
 	"successful_tasks", "task_success_rate", "days", "cost_daily_mean", "cost_daily_median",
 	"cost_daily_min", "cost_daily_max", "cost_monthly_projected", "cost_anomaly_days",
 	"cost_spike_days", "lines_read", "blank_lines", "duplicate_records", "filtered_records",
+	"feedback_records", "extra_records",
 	"invalid_values", NULL
 };
 

@@ -1,0 +1,274 @@
+/* test_presets.c - every format preset on its fixture, against figures
+ * worked out by hand (fixtures/presets/NAME.expect, derivations in
+ * fixtures/presets/README.md); auto-detection; the real Claude Code files
+ * against ccusage's own totals (fixtures/real/). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../src/jsonscan.h"
+
+#define PRICES "--prices fixtures/prices/litellm_model_prices.json"
+
+static const char *const presets[] = {
+	"generic", "openai", "anthropic", "claude-code", "helicone", "litellm",
+	"posthog", "otel", "langfuse", NULL
+};
+
+/* Runs ./llmstat ARGS (from the project root); returns stdout, *code its exit. */
+static char *
+run(const char *args, int *code)
+{
+	const char *bin = getenv("LLMSTAT_BIN"), *root = getenv("LLMSTAT_ROOT");
+	char cmd[4096];
+	size_t cap = 1 << 16, len = 0, n;
+	char *buf = malloc(cap);
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s 2>/dev/null", root ? root : ".",
+	    bin ? bin : "./llmstat", args);
+	cr_assert_not_null(p = popen(cmd, "r"));
+	while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0)
+		if ((len += n) == cap - 1)
+			buf = realloc(buf, cap *= 2);
+	buf[len] = '\0';
+	st = pclose(p);
+	*code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return buf;
+}
+
+/* The value of metrics.NAME or quality.NAME in a JSON summary, as text. */
+static int
+value(const char *json, const char *name, char *out, size_t cap)
+{
+	struct js_paths *ps = js_paths_new();
+	struct js_view v[2];
+	struct js_err je;
+	char p1[128], p2[128];
+	int r = -1;
+
+	snprintf(p1, sizeof(p1), "metrics.%s", name);
+	snprintf(p2, sizeof(p2), "quality.%s", name);
+	js_paths_add(ps, p1);
+	js_paths_add(ps, p2);
+	if (js_scan(ps, json, strlen(json), v, &je) == 0) {
+		const struct js_view *x = v[0].type != JS_NONE ? &v[0] : &v[1];
+
+		if (x->type != JS_NONE && x->n < cap) {
+			memcpy(out, x->p, x->n);
+			out[x->n] = '\0';
+			r = 0;
+		}
+	}
+	js_paths_free(ps);
+	return r;
+}
+
+/* Equal as numbers (p95s within the sketch's 1%), else as text. */
+static int
+same(const char *name, const char *want, const char *got)
+{
+	char *e1, *e2;
+	double a = strtod(want, &e1), b = strtod(got, &e2);
+
+	if (*e1 || *e2 || e1 == want || e2 == got)
+		return strcmp(want, got) == 0;
+	if (strstr(name, "_p95"))
+		return fabs(a - b) <= 0.011 * fabs(a);
+	return fabs(a - b) <= 1e-9 + 1e-9 * fabs(a);
+}
+
+static void
+check_expect(const char *name, const char *args)
+{
+	char path[256], cmd[512], line[256], key[128], want[128], got[128];
+	char *out;
+	FILE *f;
+	int code, n = 0;
+
+	snprintf(cmd, sizeof(cmd), "-f json " PRICES " %s fixtures/presets/%s.jsonl", args, name);
+	out = run(cmd, &code);
+	cr_assert(code == 0 || code == 1, "%s: exit %d", name, code);
+	snprintf(path, sizeof(path), "%s/fixtures/presets/%s.expect",
+	    getenv("LLMSTAT_ROOT") ? getenv("LLMSTAT_ROOT") : ".", name);
+	cr_assert_not_null(f = fopen(path, "r"), "%s", path);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %127s", key, want) == 2) {
+			cr_expect(value(out, key, got, sizeof(got)) == 0, "%s: no %s in the output", name, key);
+			cr_expect(same(key, want, got), "%s %s: want %s, got %s", name, key, want, got);
+			n++;
+		}
+	fclose(f);
+	cr_assert(n >= 10, "%s: only %d expectations", name, n);
+	free(out);
+}
+
+Test(presets, each_fixture_with_its_schema)
+{
+	char args[64];
+
+	for (int i = 0; presets[i]; i++) {
+		snprintf(args, sizeof(args), "--schema %s", presets[i]);
+		check_expect(presets[i], args);
+	}
+}
+
+Test(presets, each_fixture_auto_detected)
+{
+	char args[256], want[128];
+	char *out;
+	int code;
+
+	for (int i = 0; presets[i]; i++) {
+		check_expect(presets[i], "");
+		snprintf(args, sizeof(args), "-f table fixtures/presets/%s.jsonl", presets[i]);
+		out = run(args, &code);
+		snprintf(want, sizeof(want), "fixtures/presets/%s.jsonl: %s\n", presets[i], presets[i]);
+		cr_expect(strstr(out, want) != NULL, "%s not detected:\n%s", presets[i], out);
+		free(out);
+	}
+}
+
+/* Several formats in one run: each file is read with its own preset, and
+ * the totals are the sums of the single runs (checked on requests). */
+Test(presets, mixed_formats_in_one_run)
+{
+	char *out, got[64];
+	int code;
+
+	out = run("-f json " PRICES " fixtures/presets/helicone.jsonl fixtures/presets/otel.jsonl "
+	    "fixtures/presets/claude-code.jsonl", &code);
+	cr_assert(value(out, "requests", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "14");    /* 6 + 4 + 4, as in the three .expect files */
+	free(out);
+}
+
+Test(presets, threads_and_line_order_do_not_matter)
+{
+	char args[512], tmp[] = "/tmp/llmstat_presets_XXXXXX";
+	char *a, *b, *c;
+	int code, fd = mkstemp(tmp);
+
+	cr_assert(fd >= 0);
+	close(fd);
+	for (int i = 0; presets[i]; i++) {
+		snprintf(args, sizeof(args), "-f json -j1 fixtures/presets/%s.jsonl", presets[i]);
+		a = run(args, &code);
+		snprintf(args, sizeof(args), "-f json -j2 --schema %s < fixtures/presets/%s.jsonl",
+		    presets[i], presets[i]);
+		b = run(args, &code);
+		cr_expect_str_eq(a, b, "%s: -j1 file vs -j2 stdin", presets[i]);
+		snprintf(args, sizeof(args), "-f json --schema %s - < %s; tac fixtures/presets/%s.jsonl > %s",
+		    presets[i], tmp, presets[i], tmp);
+		free(run(args, &code));         /* writes the reversed copy */
+		c = run(args, &code);
+		cr_expect_str_eq(a, c, "%s: lines in reverse order", presets[i]);
+		free(a);
+		free(b);
+		free(c);
+	}
+	unlink(tmp);
+}
+
+Test(presets, no_dedup_counts_repeats)
+{
+	char *out, got[64];
+	int code;
+
+	out = run("-f json --no-dedup fixtures/presets/claude-code.jsonl", &code);
+	cr_assert(value(out, "duplicate_records", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "0");
+	cr_assert(value(out, "requests", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "5");     /* the 4 of the .expect, plus the repeat */
+	free(out);
+	out = run("-f json --schema generic --dedup request_id fixtures/presets/helicone.jsonl", &code);
+	cr_assert(value(out, "duplicate_records", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "1");
+	free(out);
+}
+
+Test(presets, unknown_schema_is_a_usage_error)
+{
+	char *out;
+	int code;
+
+	out = run("--schema nosuch fixtures/presets/generic.jsonl", &code);
+	cr_expect_eq(code, 2);
+	free(out);
+}
+
+Test(presets, fail_unpriced_exits_1)
+{
+	char *out;
+	int code;
+
+	out = run("--fail-unpriced --no-builtin-prices fixtures/presets/openai.jsonl", &code);
+	cr_expect_eq(code, 1);
+	free(out);
+	out = run("--fail-unpriced " PRICES " --schema otel fixtures/presets/otel.jsonl", &code);
+	cr_expect_eq(code, 0);
+	free(out);
+}
+
+/* The total of key over the "totals" object of a ccusage JSON report. */
+static double
+ccusage_total(const char *file, const char *key)
+{
+	char path[256], p[128], *buf;
+	struct js_paths *ps = js_paths_new();
+	struct js_view v;
+	struct js_err je;
+	double d = -1;
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/fixtures/real/%s",
+	    getenv("LLMSTAT_ROOT") ? getenv("LLMSTAT_ROOT") : ".", file);
+	cr_assert_not_null(f = fopen(path, "rb"), "%s", path);
+	buf = malloc(1 << 20);
+	len = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	snprintf(p, sizeof(p), "totals.%s", key);
+	js_paths_add(ps, p);
+	if (js_scan(ps, buf, len, &v, &je) == 0)
+		js_number(&v, &d);
+	js_paths_free(ps);
+	free(buf);
+	return d;
+}
+
+/* ccusage 18.0.11 on the same three real files (fixtures/real/README.md). */
+Test(presets, real_claude_code_files_match_ccusage)
+{
+	static const struct { const char *ours, *theirs; } pairs[] = {
+		{ "output_tokens", "outputTokens" }, { "cached_tokens", "cacheReadTokens" },
+	};
+	double in = ccusage_total("ccusage-18.0.11-daily.json", "inputTokens");
+	double cw = ccusage_total("ccusage-18.0.11-daily.json", "cacheCreationTokens");
+	double cr = ccusage_total("ccusage-18.0.11-daily.json", "cacheReadTokens");
+	double cost = ccusage_total("ccusage-18.0.11-daily.json", "totalCost");
+	char *out, got[64];
+	int code;
+
+	cr_assert(in > 0 && cost > 0, "ccusage totals not found");
+	out = run("-f json --no-builtin-prices " PRICES " fixtures/real/claude-code-edge_cases.jsonl "
+	    "fixtures/real/claude-code-representative_messages.jsonl fixtures/real/claude-code-session_b.jsonl",
+	    &code);
+	cr_assert(value(out, "input_tokens", got, sizeof(got)) == 0);
+	cr_expect_eq(atof(got), in + cw + cr, "input %s vs ccusage %g", got, in + cw + cr);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		cr_assert(value(out, pairs[i].ours, got, sizeof(got)) == 0);
+		cr_expect_eq(atof(got), ccusage_total("ccusage-18.0.11-daily.json", pairs[i].theirs),
+		    "%s %s", pairs[i].ours, got);
+	}
+	cr_assert(value(out, "total_cost", got, sizeof(got)) == 0);
+	cr_expect(fabs(atof(got) - cost) < 1e-9, "cost %s vs ccusage %.12g", got, cost);
+	cr_assert(value(out, "unpriced_requests", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "0");
+	free(out);
+}

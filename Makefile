@@ -47,9 +47,10 @@ $(BUILD)/run_tests: $(LIBOBJS) $(TOBJS)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(TOBJS) $(LIBOBJS) -lcriterion $(LDLIBS)
 
 # The whole suite: unit tests of every module and end-to-end runs of ./llmstat.
-check: $(BIN) $(BUILD)/run_tests
+check: $(BIN) $(BUILD)/run_tests build/loggen
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	LLMSTAT_BIN=$(CURDIR)/$(BIN) LLMSTAT_ROOT=$(CURDIR) $(BUILD)/run_tests $(TESTFLAGS)
+	LLMSTAT_BIN=$(CURDIR)/$(BIN) LLMSTAT_ROOT=$(CURDIR) LLMSTAT_LOGGEN=$(CURDIR)/build/loggen \
+	$(BUILD)/run_tests $(TESTFLAGS)
 
 clean:
 	rm -rf build llmstat

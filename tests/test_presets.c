@@ -19,19 +19,21 @@ static const char *const presets[] = {
 	"posthog", "otel", "langfuse", NULL
 };
 
-/* Runs ./llmstat ARGS (from the project root); returns stdout, *code its exit. */
+/* Runs a shell script from the project root, with $L the llmstat binary
+ * and $G the log generator; returns stdout, *code the exit status. */
 static char *
-run(const char *args, int *code)
+run_sh(const char *script, int *code)
 {
 	const char *bin = getenv("LLMSTAT_BIN"), *root = getenv("LLMSTAT_ROOT");
+	const char *gen = getenv("LLMSTAT_LOGGEN");
 	char cmd[4096];
 	size_t cap = 1 << 16, len = 0, n;
 	char *buf = malloc(cap);
 	FILE *p;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s 2>/dev/null", root ? root : ".",
-	    bin ? bin : "./llmstat", args);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && L='%s' G='%s' && { %s ; } 2>/dev/null",
+	    root ? root : ".", bin ? bin : "./llmstat", gen ? gen : "build/loggen", script);
 	cr_assert_not_null(p = popen(cmd, "r"));
 	while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0)
 		if ((len += n) == cap - 1)
@@ -40,6 +42,16 @@ run(const char *args, int *code)
 	st = pclose(p);
 	*code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	return buf;
+}
+
+/* Runs ./llmstat ARGS. */
+static char *
+run(const char *args, int *code)
+{
+	char script[2048];
+
+	snprintf(script, sizeof(script), "\"$L\" %s", args);
+	return run_sh(script, code);
 }
 
 /* The value of metrics.NAME or quality.NAME in a JSON summary, as text. */
@@ -271,4 +283,84 @@ Test(presets, real_claude_code_files_match_ccusage)
 	cr_assert(value(out, "unpriced_requests", got, sizeof(got)) == 0);
 	cr_expect_str_eq(got, "0");
 	free(out);
+}
+
+/* ---- The same events in every format (tests/loggen.c --format) ---- */
+
+#define EVENTS "-n 3000 --seed 5 --models real"
+
+/* llmstat's JSON summary of loggen's events in format fmt (plus args). */
+static char *
+summary_of(const char *fmt, const char *args)
+{
+	char script[1024];
+	int code;
+	char *out;
+
+	snprintf(script, sizeof(script), "\"$G\" " EVENTS " --format %s | \"$L\" -f json -q %s -",
+	    fmt, args);
+	out = run_sh(script, &code);
+	cr_assert_eq(code, 0, "%s: exit %d", fmt, code);
+	return out;
+}
+
+/* The keys agree between the generic run and the format's (latencies: the
+ * sketch's 1%, plus half a millisecond for formats that round to ms). */
+static void
+expect_same(const char *fmt, const char *const *keys, const char *want, const char *got)
+{
+	char a[128], b[128];
+
+	for (; *keys; keys++) {
+		cr_assert(value(want, *keys, a, sizeof(a)) == 0, "%s", *keys);
+		cr_assert(value(got, *keys, b, sizeof(b)) == 0, "%s", *keys);
+		cr_expect(same(*keys, a, b) || (strstr(*keys, "latency") &&
+		    fabs(atof(a) - atof(b)) <= 0.5 + 0.011 * atof(a)),
+		    "%s %s: generic %s, %s %s", fmt, *keys, a, fmt, b);
+	}
+}
+
+Test(presets, same_events_same_kpis_in_formats_with_cost)
+{
+	static const char *const fmts[] = { "helicone", "litellm", "litellm-slp", "posthog",
+		"otel", "langfuse", NULL };
+	static const char *const keys[] = { "requests", "errors", "input_tokens", "output_tokens",
+		"cached_tokens", "total_cost", "active_users", "sessions", "latency_p95", NULL };
+	char *want = summary_of("generic", ""), *got;
+
+	for (int i = 0; fmts[i]; i++) {
+		got = summary_of(fmts[i], "");
+		expect_same(fmts[i], keys, want, got);
+		free(got);
+	}
+	free(want);
+}
+
+/* OpenAI, Anthropic and Claude Code logs carry no cost (priced from the
+ * table), no latency, and usage only for successful requests. Their costs
+ * differ from the generic events' on purpose (batch lines at half price,
+ * cache writes the generic events do not carry), so tokens are compared;
+ * their pricing is checked on the fixtures and against ccusage. */
+Test(presets, same_events_same_kpis_in_formats_without_cost)
+{
+	static const char *const fmts[] = { "openai", "anthropic", "claude-code", NULL };
+	static const char *const all[] = { "requests", "errors", NULL };
+	static const char *const tok[] = { "input_tokens", "output_tokens", "cached_tokens", NULL };
+	static const char *const sess[] = { "sessions", NULL };
+	char *want = summary_of("generic", "--no-log-cost");
+	char *wok = summary_of("generic", "--no-log-cost --where 'status < 400'");
+	char *got, *gok;
+
+	for (int i = 0; fmts[i]; i++) {
+		got = summary_of(fmts[i], "");
+		gok = summary_of(fmts[i], "--where 'error = false'");
+		expect_same(fmts[i], all, want, got);
+		expect_same(fmts[i], tok, wok, gok);
+		if (strcmp(fmts[i], "claude-code") == 0)
+			expect_same(fmts[i], sess, want, got);
+		free(got);
+		free(gok);
+	}
+	free(want);
+	free(wok);
 }

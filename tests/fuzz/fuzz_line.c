@@ -1,11 +1,12 @@
 /* fuzz_line.c - libFuzzer harness for the whole data path: the input is a
  * JSONL buffer, read with run_buffer() into an aggregate set up as
- * src/main.c does (generic schema, UTC, --by model,day,metadata.env), then
+ * src/main.c does (every preset, auto-detected; UTC; --by model,day,metadata.env), then
  * kpis_compute and every renderer (summary and groups; table, CSV, JSON).
  *
  * Properties checked (promised by README.md):
- *   - every line is counted once: lines_read = blank_lines + rejected_lines
- *     + duplicate_records + filtered_records + requests, and lines_read is
+ *   - every line is counted once: lines_read + extra_records = blank_lines +
+ *     rejected_lines + duplicate_records + filtered_records + feedback_records
+ *     + requests (inputs of any format, told apart by preset_detect), and lines_read is
  *     the number of '\n'-separated lines of the input;
  *   - the JSON output is valid RFC 8259 JSON (so no NaN or Infinity) and
  *     valid UTF-8;
@@ -25,6 +26,7 @@
 #include "jsonscan.h"
 #include "kpis.h"
 #include "ltime.h"
+#include "preset.h"
 #include "prices.h"
 #include "render.h"
 #include "run.h"
@@ -37,7 +39,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct schema schema;
+static struct schema schema, presets[P_COUNT];
 static struct ltime_zone tz;
 static struct agg_conf aconf;
 static struct bykey keys;
@@ -54,7 +56,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	schema_init_generic(&schema);
+	schema_init_base(&schema);
 	if (ltime_zone_init(&tz, NULL) < 0)
 		abort();
 	aconf.alpha = 0.01;
@@ -66,8 +68,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	keyp[0] = &keys;
+	for (int i = 0; i < P_COUNT; i++)       /* every format, told apart per input */
+		if (preset_schema(&presets[i], &schema, i, NULL, 0, NULL, err, sizeof(err)) < 0)
+			abort();
 	prices = prices_builtin();
-	rconf.schema = &schema;
+	rconf.schemas = presets;
+	rconf.schema_id = -1;
 	rconf.agg = &aconf;
 	rconf.by = keyp;
 	rconf.prices = prices;
@@ -223,8 +229,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(copy, data, size);
 	agg_init(&a, &aconf);
 	CHECK(run_buffer(&rconf, copy, size, &a) == 0);
-	CHECK(a.lines_read == a.blank_lines + a.rejected_lines + a.duplicate_records +
-	    a.filtered_records + a.total.c.requests);
+	CHECK(a.lines_read + a.extra_records == a.blank_lines + a.rejected_lines +
+	    a.duplicate_records + a.filtered_records + a.feedback_records + a.total.c.requests);
 	CHECK(a.lines_read == count_lines(data, size));
 	kc.ntables = 1;
 	kc.by[0] = keys.names;

@@ -116,7 +116,8 @@ overlay(struct ex *x, const struct schema *s, const struct js_view *attrs)
 	}
 }
 
-/* The next span of an OTLP line, scanned into x->views; 0 at the end. */
+/* The next span of an OTLP line, scanned into x->views; 0 at the end, -1
+ * for a span that is not an object. */
 static int
 next_span(struct ex *x, const struct schema *s)
 {
@@ -126,7 +127,7 @@ next_span(struct ex *x, const struct schema *s)
 	for (;;) {
 		if (x->spans.type == JS_ARRAY && js_array_next(&x->spans, &x->sp_pos, &el)) {
 			if (el.type != JS_OBJECT || js_scan(s->paths, el.p, el.n, x->views, &je) < 0)
-				continue;
+				return -1;      /* counted as a rejected record */
 			if (x->rattrs.type == JS_ARRAY)
 				overlay(x, s, &x->rattrs);
 			if (x->views[s->aux[2]].type == JS_ARRAY)
@@ -208,7 +209,16 @@ ex_next(struct ex *x, const struct schema *s, struct record *rec, char *scratch,
 	int kind = PR_REQUEST;
 
 	*key = 0;
-	if (x->multi ? !next_span(x, s) : x->done)
+	if (x->multi) {
+		int r = next_span(x, s);
+
+		if (r == 0)
+			return EX_END;
+		if (r < 0) {
+			*why = "otel: a span that is not an object";
+			return PR_REJECT;
+		}
+	} else if (x->done)
 		return EX_END;
 	x->done = 1;
 	if (schema_fill(s, x->views, rec, scratch, cap / 2, why, invalid) < 0)

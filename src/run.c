@@ -548,6 +548,7 @@ feed_path(struct rctx *rc, const char *path)
 	xgrow((void **)&rc->names, &rc->names_cap, rc->nnames + 1, sizeof(char *));
 	rc->fschema = xrealloc(rc->fschema, rc->names_cap * sizeof(*rc->fschema));
 	file = (int)rc->nnames;
+	rc->fschema[file] = NULL;       /* set by the first chunk; none when empty */
 	rc->names[rc->nnames++] = xstrdup(input_name(in));
 	rc->pname = rc->names[file];
 	rc->psize = input_kind(in) == INPUT_PLAIN ? input_size(in) : -1;

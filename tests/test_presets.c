@@ -364,3 +364,24 @@ Test(presets, same_events_same_kpis_in_formats_without_cost)
 	free(want);
 	free(wok);
 }
+
+/* Hostile shapes: an empty device, OTLP lines without spans or with a span
+ * that is not an object; every record is still counted once. */
+Test(presets, odd_inputs_are_counted)
+{
+	char *out, got[64];
+	int code;
+
+	out = run("-f json /dev/null", &code);
+	cr_expect_eq(code, 0);
+	cr_expect(value(out, "lines_read", got, sizeof(got)) == 0 && strcmp(got, "0") == 0);
+	free(out);
+	out = run_sh("printf '%s\\n' '{\"resourceSpans\":[]}' "
+	    "'{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[1,{\"spanId\":\"b\"}]}]}]}' | "
+	    "\"$L\" -f json --schema otel -", &code);
+	cr_expect(value(out, "lines_read", got, sizeof(got)) == 0 && strcmp(got, "2") == 0, "%s", got);
+	cr_expect(value(out, "extra_records", got, sizeof(got)) == 0 && strcmp(got, "1") == 0, "%s", got);
+	cr_expect(value(out, "rejected_lines", got, sizeof(got)) == 0 && strcmp(got, "1") == 0, "%s", got);
+	cr_expect(value(out, "filtered_records", got, sizeof(got)) == 0 && strcmp(got, "2") == 0, "%s", got);
+	free(out);
+}

@@ -610,23 +610,35 @@ data_quality(struct mlist *l, const struct agg *a)
 	qsort(m->strs, m->n, sizeof(char *), cmp_str);
 }
 
-/* Which format each input was read as (tables only: the names of the
- * files are not a KPI, and states do not carry them). */
+/* Which format each input was read as (tables only: file names are not a
+ * KPI, and states do not carry them): a row a file, or for many files a
+ * count per format. */
+#define READ_AS_FILES 8
+
 static void
 input_schemas(struct mlist *l, const struct agg *a)
 {
-	struct metric *m;
-	size_t i;
+	char buf[256];
+	size_t i, j, n;
 
-	if (a->ninputs == 0)
-		return;
-	mlist_null(l, "read_as", MU_TEXT, MS_DATA);
-	m = &l->m[l->len - 1];
-	m->kind = M_STRS;
-	m->strs = xmalloc((a->ninputs ? a->ninputs : 1) * sizeof(char *));
-	for (i = 0; i < a->ninputs; i++)
-		m->strs[i] = a->inputs[i].label;
-	m->n = a->ninputs;
+	for (i = 0; i < a->ninputs && a->ninputs <= READ_AS_FILES; i++) {
+		mlist_null(l, "read_as", MU_TEXT, MS_DATA);
+		l->m[l->len - 1].kind = M_STR;
+		l->m[l->len - 1].s = a->inputs[i].label;
+	}
+	for (i = 0; a->ninputs > READ_AS_FILES && i < a->ninputs; i++) {
+		for (j = 0; j < i && strcmp(a->inputs[j].schema, a->inputs[i].schema) != 0; j++)
+			;
+		if (j < i)
+			continue;       /* counted with its first file */
+		for (n = 0, j = i; j < a->ninputs; j++)
+			n += strcmp(a->inputs[j].schema, a->inputs[i].schema) == 0;
+		snprintf(buf, sizeof(buf), "%zu file%s: %s", n, n == 1 ? "" : "s", a->inputs[i].schema);
+		mlist_null(l, "read_as", MU_TEXT, MS_DATA);
+		l->m[l->len - 1].kind = M_STR;
+		l->m[l->len - 1].own = xstrdup(buf);
+		l->m[l->len - 1].s = l->m[l->len - 1].own;
+	}
 }
 
 /* The metrics of one group row (breakdowns and time series). */

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -527,15 +529,79 @@ feed_state(struct rctx *rc, struct input *in)
 	return bad;
 }
 
+static int feed_path(struct rctx *rc, const char *path);
+
+#define DIR_DEPTH 16            /* directories below an input directory */
+
+static int
+name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* A log file in a directory: .jsonl, .ndjson or .log, maybe .gz or .zst. */
+static int
+is_log_name(const char *name)
+{
+	static const char *const ext[] = { ".jsonl", ".ndjson", ".log" };
+	static const char *const comp[] = { "", ".gz", ".zst" };
+	size_t n = strlen(name), i, j, k;
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++) {
+			k = strlen(ext[i]) + strlen(comp[j]);
+			if (n > k && strncmp(name + n - k, ext[i], strlen(ext[i])) == 0 &&
+			    strcmp(name + n - strlen(comp[j]), comp[j]) == 0)
+				return 1;
+		}
+	return 0;
+}
+
+/* A directory (~/.claude/projects): its log files, in name order, and its
+ * subdirectories', depth first. */
+static int
+feed_dir(struct rctx *rc, const char *dir, int depth)
+{
+	struct dirent **list;
+	struct stat st;
+	char *path;
+	int n, i, bad = 0;
+
+	if ((n = scandir(dir, &list, NULL, name_cmp)) < 0) {
+		fprintf(stderr, "llmstat: %s: cannot read the directory\n", dir);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+		size_t len = strlen(dir) + strlen(name) + 2;
+
+		path = xmalloc(len);
+		snprintf(path, len, "%s/%s", dir, name);
+		if (name[0] != '.' && stat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && depth < DIR_DEPTH)
+				bad |= feed_dir(rc, path, depth + 1);
+			else if (S_ISREG(st.st_mode) && is_log_name(name))
+				bad |= feed_path(rc, path);
+		}
+		free(path);
+		free(list[i]);
+	}
+	free(list);
+	return bad;
+}
+
 static int
 feed_path(struct rctx *rc, const char *path)
 {
+	struct stat dst;
 	char err[256];
 	struct input *in = input_open(path, err, sizeof(err));
 	const char *map;
 	size_t len;
 	int file, bad = 0;
 
+	if (in == NULL && stat(path, &dst) == 0 && S_ISDIR(dst.st_mode))
+		return feed_dir(rc, path, 0);
 	if (in == NULL) {
 		fprintf(stderr, "llmstat: %s: %s\n", path, err);
 		return 1;

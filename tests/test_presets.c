@@ -385,3 +385,22 @@ Test(presets, odd_inputs_are_counted)
 	cr_expect(value(out, "filtered_records", got, sizeof(got)) == 0 && strcmp(got, "2") == 0, "%s", got);
 	free(out);
 }
+
+/* A directory is read whole (Claude Code's ~/.claude/projects layout):
+ * its log files in name order, subdirectories too, other files skipped. */
+Test(presets, directories_are_read_recursively)
+{
+	char *out, got[64];
+	int code;
+
+	out = run_sh("d=$(mktemp -d) && mkdir -p $d/p/-home-app && "
+	    "cp fixtures/presets/claude-code.jsonl $d/p/-home-app/s1.jsonl && "
+	    "gzip -c fixtures/presets/otel.jsonl > $d/p/o.jsonl.gz && echo junk > $d/p/notes.txt && "
+	    "\"$L\" -f json $d/p; rm -r $d", &code);
+	cr_expect_eq(code, 0);
+	cr_assert(value(out, "requests", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "8");     /* 4 + 4, as in the two .expect files */
+	cr_assert(value(out, "rejected_lines", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "0");
+	free(out);
+}

@@ -560,7 +560,7 @@ is_log_name(const char *name)
 /* A directory (~/.claude/projects): its log files, in name order, and its
  * subdirectories', depth first. */
 static int
-feed_dir(struct rctx *rc, const char *dir, int depth)
+feed_dir(struct rctx *rc, const char *dir, int depth, int *found)
 {
 	struct dirent **list;
 	struct stat st;
@@ -579,9 +579,11 @@ feed_dir(struct rctx *rc, const char *dir, int depth)
 		snprintf(path, len, "%s/%s", dir, name);
 		if (name[0] != '.' && stat(path, &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < DIR_DEPTH)
-				bad |= feed_dir(rc, path, depth + 1);
-			else if (S_ISREG(st.st_mode) && is_log_name(name))
+				bad |= feed_dir(rc, path, depth + 1, found);
+			else if (S_ISREG(st.st_mode) && is_log_name(name)) {
 				bad |= feed_path(rc, path);
+				(*found)++;
+			}
 		}
 		free(path);
 		free(list[i]);
@@ -600,8 +602,15 @@ feed_path(struct rctx *rc, const char *path)
 	size_t len;
 	int file, bad = 0;
 
-	if (in == NULL && stat(path, &dst) == 0 && S_ISDIR(dst.st_mode))
-		return feed_dir(rc, path, 0);
+	if (in == NULL && stat(path, &dst) == 0 && S_ISDIR(dst.st_mode)) {
+		int found = 0;
+
+		bad = feed_dir(rc, path, 0, &found);
+		if (found == 0)         /* most likely the wrong directory */
+			fprintf(stderr, "llmstat: %s: a directory with no log file "
+			    "(*.jsonl, *.ndjson, *.log, also .gz or .zst)\n", path);
+		return bad || found == 0;
+	}
 	if (in == NULL) {
 		fprintf(stderr, "llmstat: %s: %s\n", path, err);
 		return 1;

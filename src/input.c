@@ -256,14 +256,15 @@ static int stat_fd(struct input *in)
 	if (!S_ISREG(st.st_mode))
 		return 0;
 	in->is_reg = 1;
-	pos = lseek(in->fd, 0, SEEK_CUR);
+	pos = in->owns_fd ? 0 : lseek(in->fd, 0, SEEK_CUR);     /* stdin may start further on */
 	if (pos < 0)
 		pos = 0;
 	in->mappable = pos == 0;
 	in->size = (long long)st.st_size - (long long)pos;
 	if (in->size < 0)
 		in->size = 0;
-	posix_fadvise(in->fd, pos, 0, POSIX_FADV_SEQUENTIAL);
+	if (in->size >= (1 << 20))      /* worth a syscall on big files only */
+		posix_fadvise(in->fd, pos, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
 }
 
@@ -495,6 +496,10 @@ const char *input_map(struct input *in, size_t *len)
 	if (p == MAP_FAILED)
 		return NULL;
 	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+	if (in->owns_fd) {      /* the mapping outlives the descriptor */
+		close(in->fd);
+		in->fd = -1;
+	}
 	in->map = p;
 	in->map_len = (size_t)st.st_size;
 	*len = in->map_len;

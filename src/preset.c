@@ -589,14 +589,17 @@ detect_line(const struct js_view *v)
 int
 preset_detect(const char *p, size_t n)
 {
-	struct js_paths *ps = js_paths_new();
+	static struct js_paths *ps;     /* built once; detection runs on one thread */
 	struct js_view v[D_COUNT];
 	struct js_err je;
 	int votes[P_COUNT] = { 0 }, i, k, best = -1, lines = 0;
 	const char *end = p + n, *nl;
 
-	for (i = 0; i < D_COUNT; i++)
-		js_paths_add(ps, detect_paths[i]);
+	if (ps == NULL) {
+		ps = js_paths_new();
+		for (i = 0; i < D_COUNT; i++)
+			js_paths_add(ps, detect_paths[i]);
+	}
 	while (p < end && lines < DETECT_LINES) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
@@ -607,7 +610,6 @@ preset_detect(const char *p, size_t n)
 		}
 		p = nl + 1;
 	}
-	js_paths_free(ps);
 	for (i = 0; i < P_COUNT; i++)
 		if (votes[i] > 0 && (best < 0 || votes[i] > votes[best]))
 			best = i;

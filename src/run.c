@@ -465,7 +465,8 @@ feed_mapped(struct rctx *rc, const char *p, size_t len, int file)
 static int
 feed_stream(struct rctx *rc, struct input *in, int file)
 {
-	size_t cap = CHUNK, len = 0;
+	long long size = input_size(in);
+	size_t cap = size >= 0 && size < (long long)CHUNK ? (size_t)size + 1 : CHUNK, len = 0;
 	char *buf = xmalloc(cap), err[256];
 	uint32_t seq = 0;
 	long r = 1;
@@ -577,10 +578,15 @@ feed_dir(struct rctx *rc, const char *dir, int depth, int *found)
 
 		path = xmalloc(len);
 		snprintf(path, len, "%s/%s", dir, name);
-		if (name[0] != '.' && stat(path, &st) == 0) {
-			if (S_ISDIR(st.st_mode) && depth < DIR_DEPTH)
+		unsigned char t = list[i]->d_type;
+
+		if (t == DT_UNKNOWN || t == DT_LNK)     /* only then is a stat needed */
+			t = stat(path, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR :
+			    S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		if (name[0] != '.') {
+			if (t == DT_DIR && depth < DIR_DEPTH)
 				bad |= feed_dir(rc, path, depth + 1, found);
-			else if (S_ISREG(st.st_mode) && is_log_name(name)) {
+			else if (t == DT_REG && is_log_name(name)) {
 				bad |= feed_path(rc, path);
 				(*found)++;
 			}
@@ -628,7 +634,9 @@ feed_path(struct rctx *rc, const char *path)
 	rc->pname = rc->names[file];
 	rc->psize = input_kind(in) == INPUT_PLAIN ? input_size(in) : -1;
 	rc->pdone = 0;
-	if ((map = input_map(in, &len)) != NULL) {
+	/* Small files are read, not mapped: a directory of thousands of
+	 * session files must not hold thousands of mappings. */
+	if (input_size(in) >= (long long)CHUNK && (map = input_map(in, &len)) != NULL) {
 		feed_mapped(rc, map, len, file);
 		xgrow((void **)&rc->open, &rc->open_cap, rc->nopen + 1, sizeof(*rc->open));
 		rc->open[rc->nopen++] = in;

@@ -55,7 +55,11 @@ check: $(BIN) $(BUILD)/run_tests build/loggen
 clean:
 	rm -rf build llmstat
 
-.PHONY: all check clean
+# llmstat against ccusage on Claude Code session files (npm; see the script).
+bench-ccusage: build/loggen llmstat
+	bash tests/bench_ccusage.sh
+
+.PHONY: all check clean bench-ccusage
 
 # Debian packages: each entry command installs what it lacks (sudo when not root).
 SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)

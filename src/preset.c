@@ -424,7 +424,7 @@ const struct preset preset_table[P_COUNT] = {
 	[P_LITELLM] = { "litellm", "LiteLLM SpendLogs rows and StandardLoggingPayload",
 	    litellm_cands, litellm_aux, litellm_dedup, 0, "metadata", litellm_derive, 0, litellm_rule },
 	[P_POSTHOG] = { "posthog", "PostHog $ai_generation events (+ $ai_metric ratings)",
-	    posthog_cands, posthog_aux, posthog_dedup, 0, NULL, NULL, 0, posthog_rule },
+	    posthog_cands, posthog_aux, posthog_dedup, 0, "properties", NULL, 0, posthog_rule },
 	[P_OTEL] = { "otel", "OpenTelemetry OTLP JSON lines, gen_ai.* spans",
 	    otel_cands, otel_aux, otel_dedup, 1, NULL, otel_derive, 1, otel_rule },
 	[P_LANGFUSE] = { "langfuse", "Langfuse observations export, GENERATION rows",
@@ -577,8 +577,9 @@ detect_line(const struct js_view *v)
 		return P_HELICONE;
 	if (HAS(D_START) && (HAS(D_SPEND) || HAS(D_RCOST) || HAS(D_CALLTYPE)))
 		return P_LITELLM;
-	if (HAS(D_UDETAILS) || HAS(D_PMODEL) || (HAS(D_TRACE) && HAS(D_STARTT) && HAS(D_TYPE)))
-		return P_LANGFUSE;
+	if (HAS(D_UDETAILS) || HAS(D_PMODEL) || (HAS(D_TRACE) && HAS(D_STARTT) && HAS(D_TYPE)) ||
+	    is(&v[D_TYPE], "GENERATION") || is(&v[D_TYPE], "SPAN") || is(&v[D_TYPE], "EVENT"))
+		return P_LANGFUSE;       /* blob export, or the public API's camelCase */
 	if (HAS(D_TIME) || HAS(D_MODEL) || HAS(D_USAGE) || HAS(D_PTOK))
 		return P_GENERIC;
 	return -1;

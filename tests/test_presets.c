@@ -404,3 +404,24 @@ Test(presets, directories_are_read_recursively)
 	cr_expect_str_eq(got, "0");
 	free(out);
 }
+
+/* PostHog's CSV-born exports hold properties as a JSON string; Langfuse's
+ * public API writes camelCase: both are told apart and read the same. */
+Test(presets, format_variants)
+{
+	static const char *const keys[] = { "requests", "errors", "input_tokens",
+		"output_tokens", "total_cost", "latency_p95", NULL };
+	char *a, *b;
+	int code;
+
+	a = run("-f json " PRICES " fixtures/presets/posthog.jsonl", &code);
+	b = run("-f json " PRICES " fixtures/presets/posthog-string-properties.jsonl", &code);
+	cr_expect_str_eq(a, b);
+	free(a);
+	free(b);
+	a = run("-f json " PRICES " fixtures/presets/langfuse.jsonl", &code);
+	b = run("-f json " PRICES " fixtures/presets/langfuse-api.jsonl", &code);
+	expect_same("langfuse-api", keys, a, b);
+	free(a);
+	free(b);
+}

@@ -80,8 +80,7 @@ struct rctx {
 	size_t nopen, open_cap;
 	struct agg *out;        /* state files merge straight into it */
 	const struct schema **fschema;  /* each file's schema, by index */
-	uint64_t *dset;         /* dedup keys seen (open addressing, 0 empty) */
-	size_t dcap, dn;
+	struct idset dset;      /* dedup keys seen */
 	int64_t dnext, dcount;  /* next chunk to commit its keys; chunks numbered */
 	pthread_cond_t dturn;
 	const char *pname;      /* progress: the input being read */
@@ -282,35 +281,6 @@ each_line(struct worker *w, const struct chunk *ch, int keys)
 	return ln;
 }
 
-/* Inserts key into the set of keys seen; returns 1 if it was there. */
-static int
-dset_add(struct rctx *rc, uint64_t key)
-{
-	size_t i, j;
-
-	if (2 * (rc->dn + 1) > rc->dcap) {
-		size_t ncap = rc->dcap ? rc->dcap * 2 : 4096;
-		uint64_t *n = xcalloc(ncap, sizeof(*n));
-
-		for (i = 0; i < rc->dcap; i++)
-			if (rc->dset[i])
-				for (j = rc->dset[i] & (ncap - 1); ; j = (j + 1) & (ncap - 1))
-					if (n[j] == 0) {
-						n[j] = rc->dset[i];
-						break;
-					}
-		free(rc->dset);
-		rc->dset = n;
-		rc->dcap = ncap;
-	}
-	for (i = key & (rc->dcap - 1); rc->dset[i]; i = (i + 1) & (rc->dcap - 1))
-		if (rc->dset[i] == key)
-			return 1;
-	rc->dset[i] = key;
-	rc->dn++;
-	return 0;
-}
-
 /* Dedup: the chunk's keys are committed to the set in input order, so the
  * first copy of a record is the one counted whatever the thread count. */
 static void
@@ -326,7 +296,7 @@ mark_duplicates(struct worker *w, const struct chunk *ch)
 	while (rc->dnext != ch->dseq)
 		pthread_cond_wait(&rc->dturn, &rc->mu);
 	for (i = 0; i < w->ndkeys; i++)
-		w->ddup[i] = w->dkeys[i] && dset_add(rc, w->dkeys[i]);
+		w->ddup[i] = w->dkeys[i] && !idset_add(&rc->dset, w->dkeys[i]);
 	rc->dnext++;
 	pthread_cond_broadcast(&rc->dturn);
 	pthread_mutex_unlock(&rc->mu);
@@ -737,7 +707,7 @@ rctx_free(struct rctx *rc)
 	free(rc->open);
 	free(rc->names);
 	free(rc->fschema);
-	free(rc->dset);
+	idset_free(&rc->dset);
 	free(rc->queue);
 	pthread_mutex_destroy(&rc->mu);
 	pthread_cond_destroy(&rc->more);

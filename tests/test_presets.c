@@ -425,3 +425,24 @@ Test(presets, format_variants)
 	free(a);
 	free(b);
 }
+
+/* Dedup across chunks (4 MB each) and threads: Claude Code repeats of the
+ * same message land in different chunks; -j1 and -j3 agree, and every
+ * event is counted once. */
+Test(presets, dedup_across_chunks_and_threads)
+{
+	char *a, *b, got[64];
+	int code;
+
+	a = run_sh("f=$(mktemp) && \"$G\" -n 12000 --seed 8 --format claude-code > $f && "
+	    "\"$L\" -j1 -f json $f && echo @@@ && \"$L\" -j3 -f json $f; rm -f $f", &code);
+	cr_assert_not_null(b = strstr(a, "@@@\n"));
+	*b = '\0';
+	b += 4;
+	cr_expect_str_eq(a, b);
+	cr_assert(value(a, "requests", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "12000");
+	cr_assert(value(a, "duplicate_records", got, sizeof(got)) == 0);
+	cr_expect(atoi(got) > 1000, "%s duplicates", got);
+	free(a);
+}

@@ -209,7 +209,6 @@ put_sess(struct wbuf *b, const struct sess *s)
 	put_u64(b, s->hash);
 	put_str(b, s->id);
 	put_u64(b, s->requests);
-	put_u64(b, s->errors);
 	put_i128(b, s->cost);
 	put_i64(b, s->first_us);
 	put_i64(b, s->last_us);
@@ -225,6 +224,17 @@ put_sess(struct wbuf *b, const struct sess *s)
 }
 
 static void
+put_sreq(void *arg, const struct sreq *q)
+{
+	struct wbuf *b = arg;
+
+	put_u64(b, q->sess);
+	put_i64(b, q->time_us);
+	put_i64(b, q->end_us);
+	put_u64(b, q->prompt);
+}
+
+static void
 put_rest(struct wbuf *b, const struct agg *a)
 {
 	size_t i;
@@ -236,12 +246,7 @@ put_rest(struct wbuf *b, const struct agg *a)
 	for (i = 0; i < a->nsess; i++)
 		put_sess(b, &a->sess[i]);
 	put_u64(b, a->nsreqs);
-	for (i = 0; i < a->nsreqs; i++) {
-		put_u64(b, a->sreqs[i].sess);
-		put_i64(b, a->sreqs[i].time_us);
-		put_i64(b, a->sreqs[i].end_us);
-		put_u64(b, a->sreqs[i].prompt);
-	}
+	agg_each_sreq(a, put_sreq, b);
 	put_u64(b, a->nminutes);
 	for (i = 0; i < a->nminutes; i++) {
 		put_i64(b, a->minute_keys[i]);
@@ -611,7 +616,6 @@ get_sess(struct rbuf *r, struct sess *s)
 	s->hash = get_u64(r);
 	s->id = get_str(r);
 	s->requests = get_u64(r);
-	s->errors = get_u64(r);
 	s->cost = get_i128(r);
 	s->first_us = get_i64(r);
 	s->last_us = get_i64(r);
@@ -654,7 +658,7 @@ get_rest(struct rbuf *r, struct agg *a)
 		if (!r->bad)
 			agg_merge_user(a, &u);
 	}
-	for (n = get_count(r, 128), i = 0; i < n && !r->bad; i++) {
+	for (n = get_count(r, 120), i = 0; i < n && !r->bad; i++) {
 		get_sess(r, &s);
 		if (!r->bad)
 			agg_merge_sess(a, &s);
@@ -669,8 +673,8 @@ get_rest(struct rbuf *r, struct agg *a)
 		if (!r->bad && (q.time_us == INT64_MIN || q.time_us == INT64_MAX ||
 		    q.end_us == INT64_MAX || q.end_us < q.time_us || q.end_us - q.time_us > DAY_US))
 			r->bad = 1;
-		if (!r->bad)
-			agg_merge_sreq(a, &q);
+		if (!r->bad && agg_merge_sreq(a, &q) < 0)
+			r->bad = 1;     /* a request of no session in the state */
 	}
 	for (n = get_count(r, 16), i = 0; i < n && !r->bad; i++) {
 		m = get_i64(r);

@@ -43,7 +43,7 @@ xrealloc(void *p, size_t n)
 }
 
 void
-xgrow(void **p, size_t *cap, size_t need, size_t elem)
+xgrow_uninit(void **p, size_t *cap, size_t need, size_t elem)
 {
 	size_t ncap = *cap ? *cap : 16;
 
@@ -54,8 +54,18 @@ xgrow(void **p, size_t *cap, size_t need, size_t elem)
 	if (ncap > SIZE_MAX / elem)
 		oom();
 	*p = xrealloc(*p, ncap * elem);
-	memset((char *)*p + *cap * elem, 0, (ncap - *cap) * elem);
 	*cap = ncap;
+}
+
+void
+xgrow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t old = *cap;
+
+	if (need <= *cap)
+		return;
+	xgrow_uninit(p, cap, need, elem);
+	memset((char *)*p + old * elem, 0, (*cap - old) * elem);
 }
 
 char *
@@ -159,25 +169,35 @@ strpool_free(struct strpool *sp)
 	sp->head = NULL;
 }
 
+static inline int
+slot_is(const struct idslot *s, uint64_t key)
+{
+	return s->klo == (uint32_t)key && s->khi == (uint32_t)(key >> 32);
+}
+
+static inline int
+slot_empty(const struct idslot *s)
+{
+	return (s->klo | s->khi) == 0;
+}
+
 static void
 idmap_rehash(struct idmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
-	uint64_t *keys = xcalloc(ncap, sizeof(*keys));
-	uint32_t *vals = xmalloc(ncap * sizeof(*vals));
+	struct idslot *slots = xcalloc(ncap, sizeof(*slots));
 
 	for (i = 0; i < m->cap; i++) {
-		if (m->keys[i] == 0)
+		const struct idslot *s = &m->slots[i];
+
+		if (slot_empty(s))
 			continue;
-		for (j = m->keys[i] & (ncap - 1); keys[j]; j = (j + 1) & (ncap - 1))
+		for (j = s->klo & (ncap - 1); !slot_empty(&slots[j]); j = (j + 1) & (ncap - 1))
 			;
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
+		slots[j] = *s;
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
+	free(m->slots);
+	m->slots = slots;
 	m->cap = ncap;
 }
 
@@ -188,37 +208,38 @@ idmap_get(const struct idmap *m, uint64_t key)
 
 	if (m->cap == 0)
 		return UINT32_MAX;
-	for (j = key & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
-		if (m->keys[j] == key)
-			return m->vals[j];
+	for (j = key & (m->cap - 1); !slot_empty(&m->slots[j]); j = (j + 1) & (m->cap - 1))
+		if (slot_is(&m->slots[j], key))
+			return m->slots[j].val;
 	return UINT32_MAX;
 }
 
 uint32_t *
 idmap_put(struct idmap *m, uint64_t key, int *isnew)
 {
+	struct idslot *s;
 	size_t j;
 
 	if ((m->len + 1) * 4 > m->cap * 3)
 		idmap_rehash(m);
-	for (j = key & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1)) {
-		if (m->keys[j] == key) {
+	for (j = key & (m->cap - 1); !slot_empty(s = &m->slots[j]); j = (j + 1) & (m->cap - 1)) {
+		if (slot_is(s, key)) {
 			*isnew = 0;
-			return &m->vals[j];
+			return &s->val;
 		}
 	}
-	m->keys[j] = key;
-	m->vals[j] = UINT32_MAX;
+	s->klo = (uint32_t)key;
+	s->khi = (uint32_t)(key >> 32);
+	s->val = UINT32_MAX;
 	m->len++;
 	*isnew = 1;
-	return &m->vals[j];
+	return &s->val;
 }
 
 void
 idmap_free(struct idmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -13,18 +13,24 @@
  * chain's tail holds how many of its 28 bytes are used (a chain knows its
  * tail, so the two never mix). An entry may run across blocks.
  *
- * An entry: zigzag(start - base) as a varint, then (end - start) << 1 |
- * has_prompt as a varint, then the 8 prompt-hash bytes when has_prompt.
- * The base is 0 for the chain's first entry, which therefore begins the
- * head block, and that entry's start for the others: sessions are short
- * in time, so an entry is typically 7 or 8 bytes (8 more with a prompt),
- * and a chain needs no state beyond its two block numbers.
+ * An entry: zigzag(d / scale) << 2 | scale code as a varint, where d =
+ * start - base; then (end - start) / scale << 3 | scale code << 1 |
+ * has_prompt as a varint; then the 8 prompt-hash bytes when has_prompt.
+ * The scale is the largest of 1, 100, 1000 and 1000000 us that divides
+ * the value: logs give times in ms and latencies in ms or tenths of ms, so
+ * the varints stay short. The base is 0 for the chain's first entry, which
+ * therefore begins the head block, and that entry's start for the others:
+ * sessions are short in time, so an entry is typically 5 or 6 bytes (8
+ * more with a prompt), and a chain needs no state beyond its two block
+ * numbers.
  */
 #define BLOCK 32u
 #define PAYLOAD (BLOCK - 4u)
 #define SLAB_SHIFT 15u          /* 32768 blocks, 1 MiB, a slab */
 #define SLAB_MASK ((1u << SLAB_SHIFT) - 1)
-#define ENTRY_MAX 24            /* 10 + 6 + 8 bytes */
+#define ENTRY_MAX 26            /* 10 + 9 + 8 bytes, at most */
+
+static const uint64_t scales[4] = { 1, 100, 1000, 1000000 };
 
 static inline unsigned char *
 block(const struct rqlog *l, uint32_t i)
@@ -81,6 +87,36 @@ put_varint(unsigned char *p, uint64_t v)
 	return k;
 }
 
+/* The code of the largest scale dividing v (a two's complement value). */
+static unsigned
+scale_of(uint64_t v)
+{
+	unsigned k;
+
+	for (k = 3; k > 0; k--)
+		if ((int64_t)v % (int64_t)scales[k] == 0)
+			return k;
+	return 0;
+}
+
+/* A start delta's varint value, and back. */
+static uint64_t
+time_code(uint64_t d)
+{
+	unsigned k = scale_of(d);
+
+	d = (uint64_t)((int64_t)d / (int64_t)scales[k]);
+	return (d << 1 ^ (0 - (d >> 63))) << 2 | k;
+}
+
+static uint64_t
+time_decode(uint64_t v)
+{
+	uint64_t z = v >> 2;
+
+	return ((z >> 1) ^ (0 - (z & 1))) * scales[v & 3];
+}
+
 /* The start of the chain's first entry, the base of the others. */
 static uint64_t
 chain_base(const struct rqlog *l, const struct rqchain *c)
@@ -92,18 +128,19 @@ chain_base(const struct rqlog *l, const struct rqchain *c)
 	do
 		z |= (uint64_t)(*p & 0x7f) << s;
 	while ((*p++ & 0x80) && (s += 7) < 64);
-	return (z >> 1) ^ (0 - (z & 1));
+	return time_decode(z);
 }
 
 void
 rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e)
 {
 	unsigned char buf[ENTRY_MAX], *b;
-	uint64_t d = (uint64_t)e->time_us - (c->tail ? chain_base(l, c) : 0);
+	uint64_t lat = (uint64_t)(e->end_us - e->time_us);
+	unsigned ls = scale_of(lat);
 	size_t n, k, fill;
 
-	n = put_varint(buf, d << 1 ^ (0 - (d >> 63)));
-	n += put_varint(buf + n, (uint64_t)(e->end_us - e->time_us) << 1 | (e->prompt != 0));
+	n = put_varint(buf, time_code((uint64_t)e->time_us - (c->tail ? chain_base(l, c) : 0)));
+	n += put_varint(buf + n, lat / scales[ls] << 3 | ls << 1 | (e->prompt != 0));
 	if (e->prompt) {
 		for (k = 0; k < 8; k++)
 			buf[n + k] = (unsigned char)(e->prompt >> (8 * k));
@@ -194,12 +231,12 @@ rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, s
 		xgrow_uninit((void **)buf, cap, n + 1, sizeof(**buf));
 		e = &(*buf)[n++];
 		z = get_varint(&r);
-		t = base + ((z >> 1) ^ (0 - (z & 1)));
+		t = base + time_decode(z);
 		if (n == 1)
 			base = t;
 		e->time_us = (int64_t)t;
 		x = get_varint(&r);
-		e->end_us = (int64_t)(t + (x >> 1));
+		e->end_us = (int64_t)(t + (x >> 3) * scales[x >> 1 & 3]);
 		e->prompt = 0;
 		for (k = 0; (x & 1) && k < 8; k++)
 			e->prompt |= (uint64_t)next_byte(&r) << (8 * k);

@@ -28,8 +28,8 @@ struct rqlog {
 	uint32_t nblocks;       /* blocks handed out; block 0 is never used */
 };
 
-/* Appends one request to chain c. end_us - time_us must lie in
- * [0, 2^62). Can't fail (dies on out of memory). */
+/* Appends one request to chain c. time_us must lie within +-2^60 and
+ * end_us - time_us in [0, 2^60). Can't fail (dies on out of memory). */
 void rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e);
 
 /* Decodes chain c into *buf (grown as needed, *cap entries; the caller

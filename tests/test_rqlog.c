@@ -136,3 +136,29 @@ Test(rqlog, sort_orders_by_start_end_prompt)
 		cr_assert(n == 0 || memcmp(a, b, n * sizeof(*a)) == 0, "sort of %zu differs", n);
 	}
 }
+
+/* Every scale of the coding: deltas and latencies in us, tenths of ms, ms
+ * and seconds, negative and positive, around the base. */
+Test(rqlog, scales_round_trip)
+{
+	static const int64_t unit[] = { 1, 7, 100, 300, 1000, 25000, 1000000, 60000000 };
+	struct rqlog l = { 0 };
+	struct rqchain c = { 0, 0 };
+	struct rqent want[64], *got = NULL;
+	size_t cap = 0, i, n = 0;
+
+	for (i = 0; i < 64; i++) {
+		int64_t u = unit[i % 8], v = unit[(i / 8) % 8];
+
+		want[n].time_us = 1780000000000000LL + (i & 1 ? -1 : 1) * u * (int64_t)(i + 1);
+		want[n].end_us = want[n].time_us + v * (int64_t)(i % 5);
+		want[n].prompt = i % 3 ? 0 : ~(uint64_t)i;
+		rqlog_append(&l, &c, &want[n++]);
+	}
+	cr_assert_eq(rqlog_read(&l, &c, &got, &cap), n);
+	for (i = 0; i < n; i++)
+		cr_assert(got[i].time_us == want[i].time_us && got[i].end_us == want[i].end_us &&
+		    got[i].prompt == want[i].prompt, "entry %zu differs", i);
+	free(got);
+	rqlog_free(&l);
+}

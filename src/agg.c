@@ -37,6 +37,7 @@ agg_init(struct agg *a, const struct agg_conf *conf)
 {
 	memset(a, 0, sizeof(*a));
 	a->conf = conf;
+	a->last_day = a->last_minute = INT64_MIN;
 	grp_init(&a->total, conf->alpha);
 	for (int i = 0; i < SIGNALS_MAX; i++)
 		ddsketch_init(&a->score[i].sk, conf->alpha);
@@ -403,8 +404,13 @@ minute_add(struct agg *a, int64_t local_us, uint64_t n)
 {
 	int64_t m = local_us >= 0 ? local_us / MINUTE_US : -((-local_us + MINUTE_US - 1) / MINUTE_US);
 	int isnew;
-	uint32_t *slot = idmap_put(&a->minute_map, hash_u64((uint64_t)m), &isnew);
+	uint32_t *slot;
 
+	if (m == a->last_minute) {
+		a->minute_counts[a->last_minute_idx] += n;
+		return;
+	}
+	slot = idmap_put(&a->minute_map, hash_u64((uint64_t)m), &isnew);
 	if (isnew) {
 		size_t cap = a->minutes_cap;
 
@@ -414,6 +420,22 @@ minute_add(struct agg *a, int64_t local_us, uint64_t n)
 		a->minute_keys[a->nminutes++] = m;
 	}
 	a->minute_counts[*slot] += n;
+	a->last_minute = m;
+	a->last_minute_idx = *slot;
+}
+
+/* The day table's row for a day: the last one again, most of the time. */
+static struct grp *
+day_row(struct agg *a, int32_t day)
+{
+	struct grp *g;
+
+	if (day == a->last_day)
+		return &a->days.rows[a->last_day_row];
+	g = gtable_get(a, &a->days, hash_u64((uint64_t)(int64_t)day), NULL, 0, day);
+	a->last_day = day;
+	a->last_day_row = (size_t)(g - a->days.rows);
+	return g;
 }
 
 static void
@@ -540,13 +562,17 @@ void
 agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *keylen)
 {
 	uint64_t user = r->user.p ? hash64(r->user.p, r->user.n, 1) : 0;
+	uint64_t sess = r->session.p ? hash64(r->session.p, r->session.n, 5) : 0;
 
+	/* The user and session tables are too big for the cache: their slots
+	 * load while the sketches below are updated. */
+	idmap_prefetch(&a->user_map, user);
+	idmap_prefetch(&a->sess_map, sess);
 	grp_add(&a->total, r, 0, 0);
 	if (r->has & R_TIME) {
 		int64_t local = ltime_local(a->conf->tz, &a->tzc, r->time_us);
-		int32_t day = ltime_day_of(local);
 
-		grp_add(gtable_get(a, &a->days, hash_u64((uint64_t)(int64_t)day), NULL, 0, day), r, user, 1);
+		grp_add(day_row(a, ltime_day_of(local)), r, user, 1);
 		minute_add(a, local, 1);
 	}
 	for (int t = 0; t < a->conf->ntables; t++)
@@ -554,9 +580,8 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 		    keylen[t], 0), r, user, 0);
 	if (user)
 		user_add(user_get(a, user, r->user.p, r->user.n), r);
-	if (r->session.p)
-		sess_add(a, sess_get(a, hash64(r->session.p, r->session.n, 5),
-		    r->session.p, r->session.n), r, user);
+	if (sess)
+		sess_add(a, sess_get(a, sess, r->session.p, r->session.n), r, user);
 	if (!(r->has & R_COST))
 		unpriced_add(a, r->model.p ? r->model.p : "", r->model.p ? r->model.n : 0, 1);
 	if (r->has_score | r->has_flag)

@@ -143,6 +143,8 @@ struct agg {
 	uint64_t *minute_counts;
 	int64_t *minute_keys;
 	size_t nminutes, minutes_cap;
+	int64_t last_day, last_minute;  /* the last looked up (logs come in time order) */
+	size_t last_day_row, last_minute_idx;   /* their rows; valid when the key is not INT64_MIN */
 	struct idmap unpriced_map;      /* model hash -> unpriced_models index */
 	const char **unpriced_names;    /* pooled */
 	uint64_t *unpriced_counts;

@@ -60,6 +60,14 @@ uint32_t idmap_get(const struct idmap *m, uint64_t key);
  * with value UINT32_MAX and *isnew set to 1 (caller stores the value). */
 uint32_t *idmap_put(struct idmap *m, uint64_t key, int *isnew);
 void idmap_free(struct idmap *m);
+/* Starts loading the slot where key's search begins, so that a lookup
+ * done a little later does not wait for memory. Only a hint. */
+static inline void
+idmap_prefetch(const struct idmap *m, uint64_t key)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[key & (m->cap - 1)]);
+}
 
 /* A set of non-zero u64 keys (exact distinct counting). */
 struct idset {

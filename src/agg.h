@@ -64,8 +64,8 @@ struct gtable {
 struct user {
 	uint64_t hash;
 	const char *id;         /* pooled */
-	uint64_t requests, errors, tokens, lat_n, sessions;
-	i128 cost;              /* pico-USD */
+	uint64_t requests, errors, tokens, lat_n;
+	i128a cost;             /* pico-USD */
 	int64_t lat_sum;        /* us */
 	int64_t first_us, last_us;      /* INT64_MAX / INT64_MIN when untimed */
 };

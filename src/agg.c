@@ -68,7 +68,7 @@ agg_free(struct agg *a)
 	idmap_free(&a->user_map);
 	free(a->users);
 	idmap_free(&a->sess_map);
-	free(a->sess);
+	xtable_free(a->sess, a->sess_cap, sizeof(*a->sess));
 	rqlog_free(&a->rq);
 	idmap_free(&a->feat_map);
 	free(a->feat_names);
@@ -265,7 +265,7 @@ user_get(struct agg *a, uint64_t hash, const char *id, size_t n)
 }
 
 static struct sess *
-sess_get(struct agg *a, uint64_t hash, const char *id, size_t n)
+sess_get(struct agg *a, uint64_t hash)
 {
 	int isnew;
 	uint32_t *slot = idmap_put(&a->sess_map, hash, &isnew);
@@ -273,12 +273,11 @@ sess_get(struct agg *a, uint64_t hash, const char *id, size_t n)
 
 	if (!isnew)
 		return &a->sess[*slot];
-	xgrow_uninit((void **)&a->sess, &a->sess_cap, a->nsess + 1, sizeof(*a->sess));
+	xtable_grow((void **)&a->sess, &a->sess_cap, a->nsess + 1, sizeof(*a->sess));
 	*slot = (uint32_t)a->nsess;
 	s = &a->sess[a->nsess++];
 	memset(s, 0, sizeof(*s));
 	s->hash = hash;
-	s->id = strpool_add(&a->pool, id, n);
 	s->first_us = INT64_MAX;
 	s->last_us = INT64_MIN;
 	s->last_end = INT64_MIN;
@@ -596,7 +595,7 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 	if (user)
 		user_add(user_get(a, user, r->user.p, r->user.n), r);
 	if (sess)
-		sess_add(a, sess_get(a, sess, r->session.p, r->session.n), r, user);
+		sess_add(a, sess_get(a, sess), r, user);
 	if (!(r->has & R_COST))
 		unpriced_add(a, r->model.p ? r->model.p : "", r->model.p ? r->model.n : 0, 1);
 	if (r->has_score | r->has_flag)
@@ -682,7 +681,7 @@ sessions_merge(struct agg *a, const struct agg *src)
 
 	for (i = 0; i < src->nsess; i++) {
 		const struct sess *x = &src->sess[i];
-		struct sess *d = sess_get(a, x->hash, x->id, strlen(x->id));
+		struct sess *d = sess_get(a, x->hash);
 
 		sess_merge(a, d, x);
 		n = rqlog_read(&src->rq, &x->rq, &e, &cap);
@@ -748,7 +747,7 @@ agg_merge_user(struct agg *a, const struct user *u)
 void
 agg_merge_sess(struct agg *a, const struct sess *s)
 {
-	sess_merge(a, sess_get(a, s->hash, s->id, strlen(s->id)), s);
+	sess_merge(a, sess_get(a, s->hash), s);
 }
 
 int

@@ -26,8 +26,6 @@
  */
 #define BLOCK 32u
 #define PAYLOAD (BLOCK - 4u)
-#define SLAB_SHIFT 15u          /* 32768 blocks, 1 MiB, a slab */
-#define SLAB_MASK ((1u << SLAB_SHIFT) - 1)
 #define ENTRY_MAX 26            /* 10 + 9 + 8 bytes, at most */
 
 static const uint64_t scales[4] = { 1, 100, 1000, 1000000 };
@@ -35,7 +33,7 @@ static const uint64_t scales[4] = { 1, 100, 1000, 1000000 };
 static inline unsigned char *
 block(const struct rqlog *l, uint32_t i)
 {
-	return l->slab[i >> SLAB_SHIFT] + (size_t)(i & SLAB_MASK) * BLOCK;
+	return l->blocks + (size_t)i * BLOCK;
 }
 
 static inline uint32_t
@@ -53,7 +51,7 @@ set_hdr(unsigned char *b, uint32_t v)
 	memcpy(b, &v, 4);
 }
 
-/* A fresh empty block (header 0: nothing used). */
+/* A fresh empty block (header 0: nothing used). The table may move. */
 static uint32_t
 block_new(struct rqlog *l)
 {
@@ -65,10 +63,7 @@ block_new(struct rqlog *l)
 		fputs("llmstat: out of memory\n", stderr);
 		exit(1);
 	}
-	if ((l->nblocks >> SLAB_SHIFT) >= l->nslab) {
-		l->slab = xrealloc(l->slab, (l->nslab + 1) * sizeof(*l->slab));
-		l->slab[l->nslab++] = xmalloc((size_t)BLOCK << SLAB_SHIFT);
-	}
+	xtable_grow((void **)&l->blocks, &l->cap, (size_t)l->nblocks + 1, BLOCK);
 	i = l->nblocks++;
 	set_hdr(block(l, i), 0);
 	return i;
@@ -156,7 +151,7 @@ rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e)
 		if (m == 0) {           /* the tail is full: link a new one */
 			uint32_t nb = block_new(l);
 
-			set_hdr(b, nb);
+			set_hdr(block(l, c->tail), nb);
 			c->tail = nb;
 			b = block(l, nb);
 			fill = 0;
@@ -287,10 +282,6 @@ rqlog_sort(struct rqent *e, size_t n)
 void
 rqlog_free(struct rqlog *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->nslab; i++)
-		free(l->slab[i]);
-	free(l->slab);
+	xtable_free(l->blocks, l->cap, BLOCK);
 	memset(l, 0, sizeof(*l));
 }

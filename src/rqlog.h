@@ -20,11 +20,11 @@ struct rqchain {
 	uint32_t head, tail;    /* first and last block, 0 none */
 };
 
-/* The blocks of every chain of one aggregate, in 1 MiB slabs that never
- * move. Zero-initialise before use. */
+/* The blocks of every chain of one aggregate, in one table (xtable_grow).
+ * Zero-initialise before use. */
 struct rqlog {
-	unsigned char **slab;   /* owned */
-	size_t nslab;
+	unsigned char *blocks;  /* owned */
+	size_t cap;             /* blocks allocated */
 	uint32_t nblocks;       /* blocks handed out; block 0 is never used */
 };
 

@@ -207,7 +207,6 @@ static void
 put_sess(struct wbuf *b, const struct sess *s)
 {
 	put_u64(b, s->hash);
-	put_str(b, s->id);
 	put_u64(b, s->requests);
 	put_i128(b, s->cost);
 	put_i64(b, s->first_us);
@@ -614,7 +613,6 @@ get_sess(struct rbuf *r, struct sess *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->hash = get_u64(r);
-	s->id = get_str(r);
 	s->requests = get_u64(r);
 	s->cost = get_i128(r);
 	s->first_us = get_i64(r);
@@ -638,7 +636,7 @@ get_sess(struct rbuf *r, struct sess *s)
 	if (!r->bad && s->last_err >= 0 && (s->last_us == INT64_MIN || s->last_end < s->last_us ||
 	    s->last_end - s->last_us > DAY_US || s->first_us == INT64_MAX))
 		r->bad = 1;
-	if (s->id == NULL || s->hash == 0 || (s->feature && s->feature_s == NULL) ||
+	if (s->hash == 0 || (s->feature && s->feature_s == NULL) ||
 	    s->last_err < -1 || s->last_err > 1 || s->outcome < -1 || s->outcome > 1)
 		r->bad = 1;
 }
@@ -658,7 +656,7 @@ get_rest(struct rbuf *r, struct agg *a)
 		if (!r->bad)
 			agg_merge_user(a, &u);
 	}
-	for (n = get_count(r, 120), i = 0; i < n && !r->bad; i++) {
+	for (n = get_count(r, 112), i = 0; i < n && !r->bad; i++) {
 		get_sess(r, &s);
 		if (!r->bad)
 			agg_merge_sess(a, &s);

@@ -9,7 +9,7 @@
 
 #include "agg.h"
 
-#define STATE_VERSION 2        /* 2: sessions without an error count */
+#define STATE_VERSION 2        /* 2: sessions without id text or error count */
 
 /* Writes a's state to f. keys[t] names table t's --by keys (for the
  * settings check). Returns 0, or -1 on a write error. */

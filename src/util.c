@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void
 oom(void)
@@ -66,6 +67,65 @@ xgrow(void **p, size_t *cap, size_t need, size_t elem)
 		return;
 	xgrow_uninit(p, cap, need, elem);
 	memset((char *)*p + old * elem, 0, (*cap - old) * elem);
+}
+
+#define TABLE_BIG ((size_t)4 << 20)     /* from here on a table has its own mapping */
+
+static void *
+table_map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		oom();
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+void
+xtable_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 16, old = *cap * elem;
+	void *q;
+
+	if (need <= *cap)
+		return;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / elem)
+		oom();
+	if (ncap * elem < TABLE_BIG)
+		q = xrealloc(*p, ncap * elem);
+	else if (old < TABLE_BIG) {
+		q = table_map(ncap * elem);
+		if (old)
+			memcpy(q, *p, old);
+		free(*p);
+	} else if ((q = mremap(*p, old, ncap * elem, MREMAP_MAYMOVE)) == MAP_FAILED)
+		oom();
+	*p = q;
+	*cap = ncap;
+}
+
+void *
+xtable_zalloc(size_t n, size_t elem)
+{
+	if (n > SIZE_MAX / elem)
+		oom();
+	if (n * elem < TABLE_BIG)
+		return xcalloc(n, elem);
+	return table_map(n * elem);     /* fresh mappings read as zeros */
+}
+
+void
+xtable_free(void *p, size_t cap, size_t elem)
+{
+	if (p != NULL && cap * elem >= TABLE_BIG)
+		munmap(p, cap * elem);
+	else
+		free(p);
 }
 
 char *
@@ -185,7 +245,7 @@ static void
 idmap_rehash(struct idmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
-	struct idslot *slots = xcalloc(ncap, sizeof(*slots));
+	struct idslot *slots = xtable_zalloc(ncap, sizeof(*slots));
 
 	for (i = 0; i < m->cap; i++) {
 		const struct idslot *s = &m->slots[i];
@@ -196,7 +256,7 @@ idmap_rehash(struct idmap *m)
 			;
 		slots[j] = *s;
 	}
-	free(m->slots);
+	xtable_free(m->slots, m->cap, sizeof(*m->slots));
 	m->slots = slots;
 	m->cap = ncap;
 }
@@ -239,7 +299,7 @@ idmap_put(struct idmap *m, uint64_t key, int *isnew)
 void
 idmap_free(struct idmap *m)
 {
-	free(m->slots);
+	xtable_free(m->slots, m->cap, sizeof(*m->slots));
 	memset(m, 0, sizeof(*m));
 }
 

@@ -26,6 +26,15 @@ void xgrow(void **p, size_t *cap, size_t need, size_t elem);
  * entries are set up one by one, so the unused half of a doubling is never
  * written (nor made resident). */
 void xgrow_uninit(void **p, size_t *cap, size_t need, size_t elem);
+/* Big tables (sessions, their map, their request blocks): like
+ * xgrow_uninit, but past a few MiB the array lives in its own mapping,
+ * moved by mremap as it doubles (nothing copied) and backed by huge pages
+ * (a few dozen page faults instead of thousands). Free with xtable_free,
+ * given the capacity. */
+void xtable_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* A zeroed table of n items, for xtable_grow and xtable_free. */
+void *xtable_zalloc(size_t n, size_t elem);
+void xtable_free(void *p, size_t cap, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 

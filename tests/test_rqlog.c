@@ -79,7 +79,8 @@ Test(rqlog, empty_chain_reads_nothing)
 	rqlog_free(&l);
 }
 
-/* Many chains and many entries: several slabs of blocks. */
+/* Many chains and many entries: the block table grows past its own
+ * mapping (and moves). */
 Test(rqlog, slabs)
 {
 	struct rqlog l = { 0 };
@@ -93,7 +94,7 @@ Test(rqlog, slabs)
 		e.prompt = i;
 		rqlog_append(&l, &c[i & 1], &e);
 	}
-	cr_assert_gt(l.nslab, 2);
+	cr_assert_gt(l.cap * 32, 4 << 20);
 	n = rqlog_read(&l, &c[1], &got, &cap);
 	cr_assert_eq(n, 150000);
 	for (i = 0; i < n; i++)

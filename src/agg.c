@@ -277,7 +277,6 @@ sess_get(struct agg *a, uint64_t hash)
 	*slot = (uint32_t)a->nsess;
 	s = &a->sess[a->nsess++];
 	memset(s, 0, sizeof(*s));
-	s->hash = hash;
 	s->first_us = INT64_MAX;
 	s->last_us = INT64_MIN;
 	s->last_end = INT64_MIN;
@@ -672,17 +671,45 @@ sess_merge(struct agg *a, struct sess *d, const struct sess *s)
 		sess_feature(a, d, s->feature_us, s->feature, s->feature_s, strlen(s->feature_s));
 }
 
+/* The session of a slot of sess_map, or NULL for an empty slot. */
+static const struct sess *
+slot_sess(const struct agg *a, size_t i, uint64_t *hash)
+{
+	const struct idslot *sl = &a->sess_map.slots[i];
+
+	if ((sl->klo | sl->khi) == 0)
+		return NULL;
+	*hash = (uint64_t)sl->khi << 32 | sl->klo;
+	return &a->sess[sl->val];
+}
+
+void
+agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg)
+{
+	const struct sess *x;
+	uint64_t h;
+	size_t i;
+
+	for (i = 0; i < a->sess_map.cap; i++)
+		if ((x = slot_sess(a, i, &h)) != NULL)
+			fn(arg, h, x);
+}
+
 /* Merges src's sessions into a, their request chains included. */
 static void
 sessions_merge(struct agg *a, const struct agg *src)
 {
 	struct rqent *e = NULL;
+	const struct sess *x;
 	size_t cap = 0, i, j, n;
+	uint64_t h;
 
-	for (i = 0; i < src->nsess; i++) {
-		const struct sess *x = &src->sess[i];
-		struct sess *d = sess_get(a, x->hash);
+	for (i = 0; i < src->sess_map.cap; i++) {
+		struct sess *d;
 
+		if ((x = slot_sess(src, i, &h)) == NULL)
+			continue;
+		d = sess_get(a, h);
 		sess_merge(a, d, x);
 		n = rqlog_read(&src->rq, &x->rq, &e, &cap);
 		for (j = 0; j < n; j++)
@@ -745,9 +772,9 @@ agg_merge_user(struct agg *a, const struct user *u)
 }
 
 void
-agg_merge_sess(struct agg *a, const struct sess *s)
+agg_merge_sess(struct agg *a, uint64_t hash, const struct sess *s)
 {
-	sess_merge(a, sess_get(a, s->hash), s);
+	sess_merge(a, sess_get(a, hash), s);
 }
 
 int
@@ -765,13 +792,15 @@ void
 agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void *arg)
 {
 	struct rqent *e = NULL;
+	const struct sess *x;
 	size_t cap = 0, i, j, n;
 	struct sreq q;
 
-	for (i = 0; i < a->nsess; i++) {
-		n = rqlog_read(&a->rq, &a->sess[i].rq, &e, &cap);
+	for (i = 0; i < a->sess_map.cap; i++) {
+		if ((x = slot_sess(a, i, &q.sess)) == NULL)
+			continue;
+		n = rqlog_read(&a->rq, &x->rq, &e, &cap);
 		for (j = 0; j < n; j++) {
-			q.sess = a->sess[i].hash;
 			q.time_us = e[j].time_us;
 			q.end_us = e[j].end_us;
 			q.prompt = e[j].prompt;

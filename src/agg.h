@@ -71,11 +71,10 @@ struct user {
 };
 
 /* A session. Sessions are the one table as big as the input (hundreds of
- * thousands in a million requests), so the record is kept to 120 bytes:
- * a session is known by the hash of its id, and the id itself, which no
- * report shows, is not kept. */
+ * thousands in a million requests), so the record is kept to 112 bytes:
+ * a session is known by the hash of its id (hash64, seed 5), the key of
+ * its slot in sess_map; the id itself, which no report shows, is not kept. */
 struct sess {
-	uint64_t hash;          /* hash64 of the id, seed 5 */
 	uint64_t requests;      /* records carrying this session */
 	i128a cost;             /* pico-USD */
 	int64_t first_us;       /* earliest time; INT64_MAX when untimed */
@@ -132,7 +131,7 @@ struct agg {
 	struct idmap user_map;  /* hash -> users index */
 	struct user *users;
 	size_t nusers, users_cap;
-	struct idmap sess_map;
+	struct idmap sess_map;  /* session hash -> sess index */
 	struct sess *sess;
 	size_t nsess, sess_cap;
 	struct rqlog rq;        /* the sessions' timed requests */
@@ -181,7 +180,9 @@ int agg_merge(struct agg *dst, const struct agg *src);
  * -1 for the day table. */
 void agg_merge_grp(struct agg *a, int table, const struct grp *g);
 void agg_merge_user(struct agg *a, const struct user *u);
-void agg_merge_sess(struct agg *a, const struct sess *s);
+void agg_merge_sess(struct agg *a, uint64_t hash, const struct sess *s);
+/* Calls fn for every session with its hash, in no particular order. */
+void agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg);
 /* Adds a request to its session, which must be in a already: returns 0,
  * or -1 (nothing done) when it is not. */
 int agg_merge_sreq(struct agg *a, const struct sreq *q);

@@ -1,4 +1,4 @@
-/* rqlog.c - per-session chains of varint-coded requests in 32-byte blocks. */
+/* rqlog.c - per-session buffers of varint-coded requests. */
 #include "rqlog.h"
 
 #include <stdio.h>
@@ -8,65 +8,87 @@
 #include "util.h"
 
 /*
- * A block is a 4-byte header and 28 bytes of entry bytes. The header of a
- * block that has a successor holds the successor's index; the header of a
- * chain's tail holds how many of its 28 bytes are used (a chain knows its
- * tail, so the two never mix). An entry may run across blocks.
+ * A chain is one buffer of the arena holding its entries back to back.
+ * Buffer sizes are the classes 8, 16, 24, 32, 48, 64, 96, ... bytes (each
+ * 1.5 or 4/3 times the one before), and a chain's buffer is the smallest
+ * class that holds its used bytes, so a chain needs no more than its
+ * offset and length. A full buffer moves to the next class that fits; the
+ * old one goes to its class's free list (linked through its first 4
+ * bytes), where a younger session will find it.
  *
  * An entry: zigzag(d / scale) << 2 | scale code as a varint, where d =
  * start - base; then (end - start) / scale << 3 | scale code << 1 |
  * has_prompt as a varint; then the 8 prompt-hash bytes when has_prompt.
  * The scale is the largest of 1, 100, 1000 and 1000000 us that divides
  * the value: logs give times in ms and latencies in ms or tenths of ms, so
- * the varints stay short. The base is 0 for the chain's first entry, which
- * therefore begins the head block, and that entry's start for the others:
- * sessions are short in time, so an entry is typically 5 or 6 bytes (8
- * more with a prompt), and a chain needs no state beyond its two block
- * numbers.
+ * the varints stay short. The base is 0 for the chain's first entry and
+ * that entry's start for the others: sessions are short in time, so an
+ * entry is typically 5 or 6 bytes (8 more with a prompt).
  */
-#define BLOCK 32u
-#define PAYLOAD (BLOCK - 4u)
 #define ENTRY_MAX 26            /* 10 + 9 + 8 bytes, at most */
 
 static const uint64_t scales[4] = { 1, 100, 1000, 1000000 };
 
+/* Size of class k in bytes: 8, 16, 24, 32, 48, 64, 96, 128, ... */
+static uint64_t
+class_size(unsigned k)
+{
+	if (k == 0)
+		return 8;
+	return k & 1 ? (uint64_t)2 << ((k + 1) / 2 + 2) : (uint64_t)3 << (k / 2 + 2);
+}
+
+/* The smallest class holding n > 0 bytes. */
+static unsigned
+class_of(uint64_t n)
+{
+	unsigned k = 0;
+
+	while (class_size(k) < n)
+		k++;
+	return k;
+}
+
 static inline unsigned char *
-block(const struct rqlog *l, uint32_t i)
+at(const struct rqlog *l, uint32_t off)
 {
-	return l->blocks + (size_t)i * BLOCK;
+	return (unsigned char *)(l->units + off);
 }
 
-static inline uint32_t
-get_hdr(const unsigned char *b)
+static void
+die_full(void)
 {
-	uint32_t v;
-
-	memcpy(&v, b, 4);
-	return v;
+	fputs("llmstat: out of memory\n", stderr);
+	exit(1);
 }
 
-static inline void
-set_hdr(unsigned char *b, uint32_t v)
-{
-	memcpy(b, &v, 4);
-}
-
-/* A fresh empty block (header 0: nothing used). The table may move. */
+/* A buffer of class k, from its free list or the end of the arena (which
+ * may move). Returns its offset. */
 static uint32_t
-block_new(struct rqlog *l)
+buf_alloc(struct rqlog *l, unsigned k)
 {
-	uint32_t i;
+	uint64_t units = class_size(k) / 8;
+	uint32_t off = l->free[k];
 
-	if (l->nblocks == 0)
-		l->nblocks = 1;         /* 0 means "no block" in a chain */
-	if (l->nblocks == UINT32_MAX) {         /* 128 GiB of blocks */
-		fputs("llmstat: out of memory\n", stderr);
-		exit(1);
+	if (off) {
+		memcpy(&l->free[k], at(l, off), 4);
+		return off;
 	}
-	xtable_grow((void **)&l->blocks, &l->cap, (size_t)l->nblocks + 1, BLOCK);
-	i = l->nblocks++;
-	set_hdr(block(l, i), 0);
-	return i;
+	if (l->nunits == 0)
+		l->nunits = 1;          /* offset 0 means "no buffer" */
+	if (units > UINT32_MAX - l->nunits)
+		die_full();             /* 32 GiB of requests in one aggregate */
+	xtable_grow((void **)&l->units, &l->cap, (size_t)(l->nunits + units), 8);
+	off = l->nunits;
+	l->nunits += (uint32_t)units;
+	return off;
+}
+
+static void
+buf_free(struct rqlog *l, uint32_t off, unsigned k)
+{
+	memcpy(at(l, off), &l->free[k], 4);
+	l->free[k] = off;
 }
 
 static size_t
@@ -116,7 +138,7 @@ time_decode(uint64_t v)
 static uint64_t
 chain_base(const struct rqlog *l, const struct rqchain *c)
 {
-	const unsigned char *p = block(l, c->head) + 4;
+	const unsigned char *p = at(l, c->off);
 	uint64_t z = 0;
 	unsigned s = 0;
 
@@ -129,112 +151,73 @@ chain_base(const struct rqlog *l, const struct rqchain *c)
 void
 rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e)
 {
-	unsigned char buf[ENTRY_MAX], *b;
+	unsigned char buf[ENTRY_MAX];
 	uint64_t lat = (uint64_t)(e->end_us - e->time_us);
-	unsigned ls = scale_of(lat);
-	size_t n, k, fill;
+	unsigned ls = scale_of(lat), k = c->used ? class_of(c->used) : 0;
+	size_t n, i;
 
-	n = put_varint(buf, time_code((uint64_t)e->time_us - (c->tail ? chain_base(l, c) : 0)));
+	n = put_varint(buf, time_code((uint64_t)e->time_us - (c->used ? chain_base(l, c) : 0)));
 	n += put_varint(buf + n, lat / scales[ls] << 3 | ls << 1 | (e->prompt != 0));
 	if (e->prompt) {
-		for (k = 0; k < 8; k++)
-			buf[n + k] = (unsigned char)(e->prompt >> (8 * k));
+		for (i = 0; i < 8; i++)
+			buf[n + i] = (unsigned char)(e->prompt >> (8 * i));
 		n += 8;
 	}
-	if (c->tail == 0)
-		c->head = c->tail = block_new(l);
-	b = block(l, c->tail);
-	fill = get_hdr(b);
-	for (k = 0; k < n; ) {
-		size_t m = n - k < PAYLOAD - fill ? n - k : PAYLOAD - fill;
+	if (n > UINT32_MAX - c->used)
+		die_full();
+	if (c->used == 0 || c->used + n > class_size(k)) {
+		uint32_t off = buf_alloc(l, class_of(c->used + n));
 
-		if (m == 0) {           /* the tail is full: link a new one */
-			uint32_t nb = block_new(l);
-
-			set_hdr(block(l, c->tail), nb);
-			c->tail = nb;
-			b = block(l, nb);
-			fill = 0;
-			continue;
+		if (c->used) {
+			memcpy(at(l, off), at(l, c->off), c->used);
+			buf_free(l, c->off, k);
 		}
-		memcpy(b + 4 + fill, buf + k, m);
-		fill += m;
-		k += m;
+		c->off = off;
 	}
-	set_hdr(b, (uint32_t)fill);
-}
-
-/* Reads a chain's bytes in order, block by block. */
-struct reader {
-	const struct rqlog *l;
-	uint32_t blk, tail;
-	const unsigned char *p, *end;
-};
-
-static void
-reader_at(struct reader *r, uint32_t i)
-{
-	const unsigned char *b = block(r->l, i);
-
-	r->blk = i;
-	r->p = b + 4;
-	r->end = b + 4 + (i == r->tail ? get_hdr(b) : PAYLOAD);
-}
-
-static unsigned
-next_byte(struct reader *r)
-{
-	if (r->p == r->end)
-		reader_at(r, get_hdr(block(r->l, r->blk)));
-	return *r->p++;
-}
-
-static int
-more(const struct reader *r)
-{
-	return r->p < r->end || r->blk != r->tail;
+	memcpy(at(l, c->off) + c->used, buf, n);
+	c->used += (uint32_t)n;
 }
 
 static uint64_t
-get_varint(struct reader *r)
+get_varint(const unsigned char **pp)
 {
+	const unsigned char *p = *pp;
 	uint64_t v = 0, b;
 	unsigned s = 0;
 
 	do {
-		b = next_byte(r);
+		b = *p++;
 		v |= (b & 0x7f) << s;
 		s += 7;
 	} while ((b & 0x80) && s < 64);
+	*pp = p;
 	return v;
 }
 
 size_t
 rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, size_t *cap)
 {
-	struct reader r = { l, 0, c->tail, NULL, NULL };
-	uint64_t base = 0, t, z, x;
+	const unsigned char *p = at(l, c->off), *end = p + c->used;
+	uint64_t base = 0, t, x;
 	size_t n = 0;
 	int k;
 
-	if (c->head == 0)
+	if (c->used == 0)
 		return 0;
-	reader_at(&r, c->head);
-	while (more(&r)) {
+	while (p < end) {
 		struct rqent *e;
 
 		xgrow_uninit((void **)buf, cap, n + 1, sizeof(**buf));
 		e = &(*buf)[n++];
-		z = get_varint(&r);
-		t = base + time_decode(z);
+		t = base + time_decode(get_varint(&p));
 		if (n == 1)
 			base = t;
 		e->time_us = (int64_t)t;
-		x = get_varint(&r);
+		x = get_varint(&p);
 		e->end_us = (int64_t)(t + (x >> 3) * scales[x >> 1 & 3]);
 		e->prompt = 0;
 		for (k = 0; (x & 1) && k < 8; k++)
-			e->prompt |= (uint64_t)next_byte(&r) << (8 * k);
+			e->prompt |= (uint64_t)*p++ << (8 * k);
 	}
 	return n;
 }
@@ -282,6 +265,6 @@ rqlog_sort(struct rqent *e, size_t n)
 void
 rqlog_free(struct rqlog *l)
 {
-	xtable_free(l->blocks, l->cap, BLOCK);
+	xtable_free(l->units, l->cap, 8);
 	memset(l, 0, sizeof(*l));
 }

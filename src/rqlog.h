@@ -1,7 +1,8 @@
 /* rqlog.h - the timed requests of each session (start, end, prompt hash),
  * kept for the order-dependent metrics: varint-coded, in arrival order, in
- * a chain of small blocks per session, so a session costs a few bytes a
- * request and nothing is sorted until the end, one session at a time. */
+ * one small buffer per session that grows through size classes, so a
+ * session costs a few bytes a request and nothing is sorted until the end,
+ * one session at a time. */
 #ifndef LLMSTAT_RQLOG_H
 #define LLMSTAT_RQLOG_H
 
@@ -15,17 +16,21 @@ struct rqent {
 	uint64_t prompt;        /* prompt hash, 0 none (or not kept) */
 };
 
-/* A session's chain; all zero when empty. Lives in struct sess. */
+/* A session's requests; all zero when empty. Lives in struct sess. */
 struct rqchain {
-	uint32_t head, tail;    /* first and last block, 0 none */
+	uint32_t off;           /* its buffer, in 8-byte units of the arena */
+	uint32_t used;          /* bytes used; the buffer's size follows from it */
 };
 
-/* The blocks of every chain of one aggregate, in one table (xtable_grow).
- * Zero-initialise before use. */
+#define RQ_CLASSES 64
+
+/* The buffers of every chain of one aggregate, in one arena table
+ * (xtable_grow). Zero-initialise before use. */
 struct rqlog {
-	unsigned char *blocks;  /* owned */
-	size_t cap;             /* blocks allocated */
-	uint32_t nblocks;       /* blocks handed out; block 0 is never used */
+	uint64_t *units;        /* owned */
+	size_t cap;             /* units allocated */
+	uint32_t nunits;        /* units handed out; unit 0 is never used */
+	uint32_t free[RQ_CLASSES];      /* per size class: a free buffer, 0 none */
 };
 
 /* Appends one request to chain c. time_us must lie within +-2^60 and

@@ -94,7 +94,7 @@ Test(rqlog, slabs)
 		e.prompt = i;
 		rqlog_append(&l, &c[i & 1], &e);
 	}
-	cr_assert_gt(l.cap * 32, 4 << 20);
+	cr_assert_gt(l.cap * 8, 4 << 20);
 	n = rqlog_read(&l, &c[1], &got, &cap);
 	cr_assert_eq(n, 150000);
 	for (i = 0; i < n; i++)

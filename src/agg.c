@@ -38,6 +38,7 @@ agg_init(struct agg *a, const struct agg_conf *conf)
 {
 	memset(a, 0, sizeof(*a));
 	a->conf = conf;
+	a->last_day = a->last_minute = INT64_MIN;
 	grp_init(&a->total, conf->alpha);
 	for (int i = 0; i < SIGNALS_MAX; i++)
 		ddsketch_init(&a->score[i].sk, conf->alpha);
@@ -68,8 +69,10 @@ agg_free(struct agg *a)
 	idmap_free(&a->user_map);
 	free(a->users);
 	idmap_free(&a->sess_map);
-	free(a->sess);
-	free(a->sreqs);
+	xtable_free(a->sess, a->sess_cap, sizeof(*a->sess));
+	rqlog_free(&a->rq);
+	idmap_free(&a->feat_map);
+	free(a->feat_names);
 	idmap_free(&a->minute_map);
 	free(a->minute_counts);
 	free(a->minute_keys);
@@ -256,9 +259,10 @@ user_get(struct agg *a, uint64_t hash, const char *id, size_t n)
 
 	if (!isnew)
 		return &a->users[*slot];
-	xgrow((void **)&a->users, &a->users_cap, a->nusers + 1, sizeof(*a->users));
+	xgrow_uninit((void **)&a->users, &a->users_cap, a->nusers + 1, sizeof(*a->users));
 	*slot = (uint32_t)a->nusers;
 	u = &a->users[a->nusers++];
+	memset(u, 0, sizeof(*u));
 	u->hash = hash;
 	u->id = strpool_add(&a->pool, id, n);
 	u->first_us = INT64_MAX;
@@ -267,7 +271,7 @@ user_get(struct agg *a, uint64_t hash, const char *id, size_t n)
 }
 
 static struct sess *
-sess_get(struct agg *a, uint64_t hash, const char *id, size_t n)
+sess_get(struct agg *a, uint64_t hash)
 {
 	int isnew;
 	uint32_t *slot = idmap_put(&a->sess_map, hash, &isnew);
@@ -275,11 +279,10 @@ sess_get(struct agg *a, uint64_t hash, const char *id, size_t n)
 
 	if (!isnew)
 		return &a->sess[*slot];
-	xgrow((void **)&a->sess, &a->sess_cap, a->nsess + 1, sizeof(*a->sess));
+	xtable_grow((void **)&a->sess, &a->sess_cap, a->nsess + 1, sizeof(*a->sess));
 	*slot = (uint32_t)a->nsess;
 	s = &a->sess[a->nsess++];
-	s->hash = hash;
-	s->id = strpool_add(&a->pool, id, n);
+	memset(s, 0, sizeof(*s));
 	s->first_us = INT64_MAX;
 	s->last_us = INT64_MIN;
 	s->last_end = INT64_MIN;
@@ -331,22 +334,52 @@ sess_outcome(struct sess *s, int64_t t, int ok)
 	}
 }
 
-/* The first request by time names the session's user and feature. */
+/* The first request by time names the session's user and feature (ties:
+ * the smaller hash). */
 static void
-sess_first(struct agg *a, struct sess *s, int64_t t, uint64_t user, uint64_t feat,
-           const char *fs, size_t fn)
+sess_user(struct sess *s, int64_t t, uint64_t user)
 {
-	if (t < s->first_us)
-		s->first_us = t;
 	if (user && (t < s->user_us || (t == s->user_us && user < s->user))) {
 		s->user_us = t;
 		s->user = user;
 	}
+}
+
+/* A feature's name, pooled once however many sessions carry it. */
+static const char *
+feat_name(struct agg *a, uint64_t feat, const char *fs, size_t fn)
+{
+	int isnew;
+	uint32_t *slot = idmap_put(&a->feat_map, feat, &isnew);
+
+	if (isnew) {
+		xgrow((void **)&a->feat_names, &a->feat_cap, a->nfeat + 1, sizeof(char *));
+		*slot = (uint32_t)a->nfeat;
+		a->feat_names[a->nfeat++] = strpool_add(&a->pool, fs, fn);
+	}
+	return a->feat_names[*slot];
+}
+
+static void
+sess_feature(struct agg *a, struct sess *s, int64_t t, uint64_t feat, const char *fs, size_t fn)
+{
 	if (feat && (t < s->feature_us || (t == s->feature_us && feat < s->feature))) {
 		s->feature_us = t;
 		s->feature = feat;
-		s->feature_s = strpool_add(&a->pool, fs, fn);
+		s->feature_s = feat_name(a, feat, fs, fn);
 	}
+}
+
+/* Stores a timed request in its session's chain. The prompt is kept only
+ * while no record has carried the regenerated field: once one has, the
+ * logged flags decide regenerate_rate and prompts are never compared. */
+static void
+sess_request(struct agg *a, struct sess *s, int64_t t, int64_t end, uint64_t prompt)
+{
+	struct rqent e = { t, end, a->total.c.has_regen ? 0 : prompt };
+
+	rqlog_append(&a->rq, &s->rq, &e);
+	a->nsreqs++;
 }
 
 static void
@@ -354,24 +387,20 @@ sess_add(struct agg *a, struct sess *s, const struct record *r, uint64_t user)
 {
 	int64_t t = (r->has & R_TIME) ? r->time_us : INT64_MIN;
 	int64_t end = t + ((r->has & R_LATENCY) ? r->latency_us : 0);
-	uint64_t feat = r->feature.p ? hash64(r->feature.p, r->feature.n, 2) : 0;
-	struct sreq *q;
 
 	s->requests++;
-	s->errors += r->error;
 	s->cost += (r->has & R_COST) ? r->cost_pico : 0;
 	if (r->has & R_SUCCESS)
 		sess_outcome(s, t, r->success);
 	if (!(r->has & R_TIME))
 		return;
 	sess_last(s, t, end, r->error);
-	sess_first(a, s, t, user, feat, r->feature.p, r->feature.n);
-	xgrow((void **)&a->sreqs, &a->sreqs_cap, a->nsreqs + 1, sizeof(*a->sreqs));
-	q = &a->sreqs[a->nsreqs++];
-	q->sess = s->hash;
-	q->time_us = t;
-	q->end_us = end;
-	q->prompt = r->prompt_hash;
+	if (t < s->first_us)
+		s->first_us = t;
+	sess_user(s, t, user);
+	if (r->feature.p && t <= s->feature_us)   /* hashed only when it may win */
+		sess_feature(a, s, t, hash64(r->feature.p, r->feature.n, 2), r->feature.p, r->feature.n);
+	sess_request(a, s, t, end, r->prompt_hash);
 }
 
 static void
@@ -379,8 +408,13 @@ minute_add(struct agg *a, int64_t local_us, uint64_t n)
 {
 	int64_t m = local_us >= 0 ? local_us / MINUTE_US : -((-local_us + MINUTE_US - 1) / MINUTE_US);
 	int isnew;
-	uint32_t *slot = idmap_put(&a->minute_map, hash_u64((uint64_t)m), &isnew);
+	uint32_t *slot;
 
+	if (m == a->last_minute) {
+		a->minute_counts[a->last_minute_idx] += n;
+		return;
+	}
+	slot = idmap_put(&a->minute_map, hash_u64((uint64_t)m), &isnew);
 	if (isnew) {
 		size_t cap = a->minutes_cap;
 
@@ -390,6 +424,22 @@ minute_add(struct agg *a, int64_t local_us, uint64_t n)
 		a->minute_keys[a->nminutes++] = m;
 	}
 	a->minute_counts[*slot] += n;
+	a->last_minute = m;
+	a->last_minute_idx = *slot;
+}
+
+/* The day table's row for a day: the last one again, most of the time. */
+static struct grp *
+day_row(struct agg *a, int32_t day)
+{
+	struct grp *g;
+
+	if (day == a->last_day)
+		return &a->days.rows[a->last_day_row];
+	g = gtable_get(a, &a->days, hash_u64((uint64_t)(int64_t)day), NULL, 0, day);
+	a->last_day = day;
+	a->last_day_row = (size_t)(g - a->days.rows);
+	return g;
 }
 
 static void
@@ -512,17 +562,36 @@ agg_merge_signals(struct agg *a, const struct agg *s)
 	}
 }
 
+/* Then their rows, while the day, minute and group tables are updated. */
+static void
+prefetch_rows(const struct agg *a, uint64_t user, uint64_t sess)
+{
+	uint32_t i;
+
+	if (user && (i = idmap_get(&a->user_map, user)) != UINT32_MAX)
+		__builtin_prefetch(&a->users[i].cost, 1);
+	if (sess && (i = idmap_get(&a->sess_map, sess)) != UINT32_MAX) {
+		__builtin_prefetch(&a->sess[i], 1);
+		__builtin_prefetch((const char *)&a->sess[i] + 64, 1);
+	}
+}
+
 void
 agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *keylen)
 {
 	uint64_t user = r->user.p ? hash64(r->user.p, r->user.n, 1) : 0;
+	uint64_t sess = r->session.p ? hash64(r->session.p, r->session.n, 5) : 0;
 
+	/* The user and session tables are too big for the cache: their slots
+	 * load while the sketches below are updated. */
+	idmap_prefetch(&a->user_map, user);
+	idmap_prefetch(&a->sess_map, sess);
 	grp_add(&a->total, r, 0, 0);
+	prefetch_rows(a, user, sess);
 	if (r->has & R_TIME) {
 		int64_t local = ltime_local(a->conf->tz, &a->tzc, r->time_us);
-		int32_t day = ltime_day_of(local);
 
-		grp_add(gtable_get(a, &a->days, hash_u64((uint64_t)(int64_t)day), NULL, 0, day), r, user, 1);
+		grp_add(day_row(a, ltime_day_of(local)), r, user, 1);
 		minute_add(a, local, 1);
 	}
 	for (int t = 0; t < a->conf->ntables; t++)
@@ -530,9 +599,8 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 		    keylen[t], 0), r, user, 0);
 	if (user)
 		user_add(user_get(a, user, r->user.p, r->user.n), r);
-	if (r->session.p)
-		sess_add(a, sess_get(a, hash64(r->session.p, r->session.n, 5),
-		    r->session.p, r->session.n), r, user);
+	if (sess)
+		sess_add(a, sess_get(a, sess), r, user);
 	if (!(r->has & R_COST))
 		unpriced_add(a, r->model.p ? r->model.p : "", r->model.p ? r->model.n : 0, 1);
 	if (r->has_score | r->has_flag)
@@ -625,19 +693,63 @@ static void
 sess_merge(struct agg *a, struct sess *d, const struct sess *s)
 {
 	d->requests += s->requests;
-	d->errors += s->errors;
 	d->cost += s->cost;
 	if (s->outcome >= 0)
 		sess_outcome(d, s->outcome_us, s->outcome);
 	if (s->last_err >= 0)
 		sess_last(d, s->last_us, s->last_end, s->last_err);
-	if (s->first_us != INT64_MAX)
-		sess_first(a, d, s->first_us, 0, 0, NULL, 0);
-	if (s->user)
-		sess_first(a, d, s->user_us, s->user, 0, NULL, 0);
+	if (s->first_us < d->first_us)
+		d->first_us = s->first_us;
+	sess_user(d, s->user_us, s->user);
 	if (s->feature)
-		sess_first(a, d, s->feature_us, 0, s->feature, s->feature_s,
-		    strlen(s->feature_s));
+		sess_feature(a, d, s->feature_us, s->feature, s->feature_s, strlen(s->feature_s));
+}
+
+/* The session of a slot of sess_map, or NULL for an empty slot. */
+static const struct sess *
+slot_sess(const struct agg *a, size_t i, uint64_t *hash)
+{
+	const struct idslot *sl = &a->sess_map.slots[i];
+
+	if ((sl->klo | sl->khi) == 0)
+		return NULL;
+	*hash = (uint64_t)sl->khi << 32 | sl->klo;
+	return &a->sess[sl->val];
+}
+
+void
+agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg)
+{
+	const struct sess *x;
+	uint64_t h;
+	size_t i;
+
+	for (i = 0; i < a->sess_map.cap; i++)
+		if ((x = slot_sess(a, i, &h)) != NULL)
+			fn(arg, h, x);
+}
+
+/* Merges src's sessions into a, their request chains included. */
+static void
+sessions_merge(struct agg *a, const struct agg *src)
+{
+	struct rqent *e = NULL;
+	const struct sess *x;
+	size_t cap = 0, i, j, n;
+	uint64_t h;
+
+	for (i = 0; i < src->sess_map.cap; i++) {
+		struct sess *d;
+
+		if ((x = slot_sess(src, i, &h)) == NULL)
+			continue;
+		d = sess_get(a, h);
+		sess_merge(a, d, x);
+		n = rqlog_read(&src->rq, &x->rq, &e, &cap);
+		for (j = 0; j < n; j++)
+			sess_request(a, d, e[j].time_us, e[j].end_us, e[j].prompt);
+	}
+	free(e);
 }
 
 static void
@@ -650,16 +762,7 @@ tables_merge(struct agg *a, const struct agg *s)
 
 		user_merge(user_get(a, u->hash, u->id, strlen(u->id)), u);
 	}
-	for (i = 0; i < s->nsess; i++) {
-		const struct sess *x = &s->sess[i];
-
-		sess_merge(a, sess_get(a, x->hash, x->id, strlen(x->id)), x);
-	}
-	if (s->nsreqs) {
-		xgrow((void **)&a->sreqs, &a->sreqs_cap, a->nsreqs + s->nsreqs, sizeof(*a->sreqs));
-		memcpy(a->sreqs + a->nsreqs, s->sreqs, s->nsreqs * sizeof(*s->sreqs));
-		a->nsreqs += s->nsreqs;
-	}
+	sessions_merge(a, s);
 	for (i = 0; i < s->nminutes; i++)
 		minute_add(a, s->minute_keys[i] * MINUTE_US, s->minute_counts[i]);
 	for (i = 0; i < s->nunpriced; i++)
@@ -707,16 +810,63 @@ agg_merge_user(struct agg *a, const struct user *u)
 }
 
 void
-agg_merge_sess(struct agg *a, const struct sess *s)
+agg_merge_sess(struct agg *a, uint64_t hash, const struct sess *s)
 {
-	sess_merge(a, sess_get(a, s->hash, s->id, strlen(s->id)), s);
+	sess_merge(a, sess_get(a, hash), s);
+}
+
+int
+agg_merge_sreq(struct agg *a, const struct sreq *q)
+{
+	uint32_t i = idmap_get(&a->sess_map, q->sess);
+
+	if (i == UINT32_MAX)
+		return -1;
+	sess_request(a, &a->sess[i], q->time_us, q->end_us, q->prompt);
+	return 0;
 }
 
 void
-agg_merge_sreq(struct agg *a, const struct sreq *q)
+agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void *arg)
 {
-	xgrow((void **)&a->sreqs, &a->sreqs_cap, a->nsreqs + 1, sizeof(*a->sreqs));
-	a->sreqs[a->nsreqs++] = *q;
+	struct rqent *e = NULL;
+	const struct sess *x;
+	size_t cap = 0, i, j, n;
+	struct sreq q;
+
+	for (i = 0; i < a->sess_map.cap; i++) {
+		if ((x = slot_sess(a, i, &q.sess)) == NULL)
+			continue;
+		n = rqlog_read(&a->rq, &x->rq, &e, &cap);
+		for (j = 0; j < n; j++) {
+			q.time_us = e[j].time_us;
+			q.end_us = e[j].end_us;
+			q.prompt = e[j].prompt;
+			fn(arg, &q);
+		}
+	}
+	free(e);
+}
+
+/* Each session's requests sorted by time; pairs of neighbours counted. */
+void
+agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen)
+{
+	struct rqent *e = NULL;
+	size_t cap = 0, i, j, n;
+	int64_t gap;
+
+	*requery = *regen = 0;
+	for (i = 0; i < a->nsess; i++) {
+		n = rqlog_read(&a->rq, &a->sess[i].rq, &e, &cap);
+		rqlog_sort(e, n);
+		for (j = 0; j + 1 < n; j++) {
+			gap = e[j + 1].time_us - e[j].end_us;
+			*requery += gap >= 0 && gap <= a->conf->requery_us;
+			*regen += e[j].prompt != 0 && e[j].prompt == e[j + 1].prompt;
+		}
+	}
+	free(e);
 }
 
 void

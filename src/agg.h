@@ -12,6 +12,7 @@
 #include "ddsketch.h"
 #include "ltime.h"
 #include "record.h"
+#include "rqlog.h"
 #include "util.h"
 
 #define FB_BINS 12
@@ -63,30 +64,33 @@ struct gtable {
 struct user {
 	uint64_t hash;
 	const char *id;         /* pooled */
-	uint64_t requests, errors, tokens, lat_n, sessions;
-	i128 cost;              /* pico-USD */
+	uint64_t requests, errors, tokens, lat_n;
+	i128a cost;             /* pico-USD */
 	int64_t lat_sum;        /* us */
 	int64_t first_us, last_us;      /* INT64_MAX / INT64_MIN when untimed */
 };
 
+/* A session. Sessions are the one table as big as the input (hundreds of
+ * thousands in a million requests), so the record is kept to 112 bytes:
+ * a session is known by the hash of its id (hash64, seed 5), the key of
+ * its slot in sess_map; the id itself, which no report shows, is not kept. */
 struct sess {
-	uint64_t hash;
-	const char *id;         /* pooled */
-	uint64_t requests, errors;
-	i128 cost;
+	uint64_t requests;      /* records carrying this session */
+	i128a cost;             /* pico-USD */
 	int64_t first_us;       /* earliest time; INT64_MAX when untimed */
 	int64_t last_us, last_end;      /* the last request by time: its time, time + latency */
-	int8_t last_err;        /* error state of that request; -1 none timed */
-	int8_t outcome;         /* success of the last record carrying one; -1 none */
-	int64_t outcome_us;     /* its time */
+	int64_t outcome_us;     /* time of the outcome below */
 	uint64_t user;          /* hash of the user of the first request (0 none) */
 	int64_t user_us;        /* its time */
 	uint64_t feature;       /* hash of the feature of the first request */
-	const char *feature_s;  /* pooled */
+	const char *feature_s;  /* pooled once per feature */
 	int64_t feature_us;
+	struct rqchain rq;      /* its timed requests, in a->rq */
+	int8_t last_err;        /* error state of that request; -1 none timed */
+	int8_t outcome;         /* success of the last record carrying one; -1 none */
 };
 
-/* One timed request with a session, for order-dependent metrics. */
+/* One timed request with a session, as state files carry it. */
 struct sreq {
 	uint64_t sess;          /* session hash */
 	int64_t time_us, end_us;
@@ -127,15 +131,20 @@ struct agg {
 	struct idmap user_map;  /* hash -> users index */
 	struct user *users;
 	size_t nusers, users_cap;
-	struct idmap sess_map;
+	struct idmap sess_map;  /* session hash -> sess index */
 	struct sess *sess;
 	size_t nsess, sess_cap;
-	struct sreq *sreqs;
-	size_t nsreqs, sreqs_cap;
+	struct rqlog rq;        /* the sessions' timed requests */
+	uint64_t nsreqs;        /* entries in rq */
+	struct idmap feat_map;  /* feature hash -> feat_names index */
+	const char **feat_names;        /* pooled */
+	size_t nfeat, feat_cap;
 	struct idmap minute_map;        /* local minute -> minute_counts index */
 	uint64_t *minute_counts;
 	int64_t *minute_keys;
 	size_t nminutes, minutes_cap;
+	int64_t last_day, last_minute;  /* the last looked up (logs come in time order) */
+	size_t last_day_row, last_minute_idx;   /* their rows; valid when the key is not INT64_MIN */
 	struct idmap unpriced_map;      /* model hash -> unpriced_models index */
 	const char **unpriced_names;    /* pooled */
 	uint64_t *unpriced_counts;
@@ -182,8 +191,17 @@ int agg_merge(struct agg *dst, const struct agg *src);
  * -1 for the day table. */
 void agg_merge_grp(struct agg *a, int table, const struct grp *g);
 void agg_merge_user(struct agg *a, const struct user *u);
-void agg_merge_sess(struct agg *a, const struct sess *s);
-void agg_merge_sreq(struct agg *a, const struct sreq *q);
+void agg_merge_sess(struct agg *a, uint64_t hash, const struct sess *s);
+/* Calls fn for every session with its hash, in no particular order. */
+void agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg);
+/* Adds a request to its session, which must be in a already: returns 0,
+ * or -1 (nothing done) when it is not. */
+int agg_merge_sreq(struct agg *a, const struct sreq *q);
+/* Calls fn for every stored session request, in no particular order. */
+void agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void *arg);
+/* Re-queries and inferred regenerations: pairs of consecutive requests of
+ * a session, by time, within the re-query window / with the same prompt. */
+void agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen);
 void agg_merge_minute(struct agg *a, int64_t minute, uint64_t count);
 void agg_merge_unpriced(struct agg *a, const char *model, uint64_t count);
 void agg_merge_signals(struct agg *a, const struct agg *s);

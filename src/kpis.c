@@ -363,40 +363,6 @@ users_sessions(struct mlist *l, const struct agg *a)
 	mlist_num(l, "session_duration_mean_ms", ns ? (double)dur / 1000.0 / (double)ns : NAN, MU_MS, MS_USERS);
 }
 
-static int
-cmp_sreq(const void *x, const void *y)
-{
-	const struct sreq *a = x, *b = y;
-
-	if (a->sess != b->sess)
-		return a->sess < b->sess ? -1 : 1;
-	if (a->time_us != b->time_us)
-		return a->time_us < b->time_us ? -1 : 1;
-	if (a->end_us != b->end_us)
-		return a->end_us < b->end_us ? -1 : 1;
-	return (a->prompt > b->prompt) - (a->prompt < b->prompt);
-}
-
-/* Re-queries and inferred regenerations, from session requests in time order. */
-static void
-session_order(struct agg *a, uint64_t *requery, uint64_t *regen)
-{
-	size_t i;
-
-	*requery = *regen = 0;
-	if (a->nsreqs)
-		qsort(a->sreqs, a->nsreqs, sizeof(*a->sreqs), cmp_sreq);
-	for (i = 0; i + 1 < a->nsreqs; i++) {
-		const struct sreq *p = &a->sreqs[i], *q = p + 1;
-		int64_t gap = q->time_us - p->end_us;
-
-		if (p->sess != q->sess)
-			continue;
-		*requery += gap >= 0 && gap <= a->conf->requery_us;
-		*regen += p->prompt != 0 && p->prompt == q->prompt;
-	}
-}
-
 static void
 feedback(struct mlist *l, const struct counts *c, int section)
 {
@@ -468,7 +434,7 @@ quality(struct mlist *l, struct agg *a)
 	uint64_t requery, regen, nt, nok;
 	int inf, logged = c->has_regen > 0;
 
-	session_order(a, &requery, &regen);
+	agg_session_order(a, &requery, &regen);
 	feedback(l, c, MS_QUALITY);
 	mlist_num(l, "regenerate_rate", ratio(logged ? c->regen_flagged : regen, c->requests), MU_RATIO, MS_QUALITY);
 	mlist_str(l, "regenerate_source", logged ? "logged" : "inferred", MS_QUALITY);

@@ -204,12 +204,12 @@ put_user(struct wbuf *b, const struct user *u)
 }
 
 static void
-put_sess(struct wbuf *b, const struct sess *s)
+put_sess(void *arg, uint64_t hash, const struct sess *s)
 {
-	put_u64(b, s->hash);
-	put_str(b, s->id);
+	struct wbuf *b = arg;
+
+	put_u64(b, hash);
 	put_u64(b, s->requests);
-	put_u64(b, s->errors);
 	put_i128(b, s->cost);
 	put_i64(b, s->first_us);
 	put_i64(b, s->last_us);
@@ -225,6 +225,17 @@ put_sess(struct wbuf *b, const struct sess *s)
 }
 
 static void
+put_sreq(void *arg, const struct sreq *q)
+{
+	struct wbuf *b = arg;
+
+	put_u64(b, q->sess);
+	put_i64(b, q->time_us);
+	put_i64(b, q->end_us);
+	put_u64(b, q->prompt);
+}
+
+static void
 put_rest(struct wbuf *b, const struct agg *a)
 {
 	size_t i;
@@ -233,15 +244,9 @@ put_rest(struct wbuf *b, const struct agg *a)
 	for (i = 0; i < a->nusers; i++)
 		put_user(b, &a->users[i]);
 	put_u64(b, a->nsess);
-	for (i = 0; i < a->nsess; i++)
-		put_sess(b, &a->sess[i]);
+	agg_each_sess(a, put_sess, b);
 	put_u64(b, a->nsreqs);
-	for (i = 0; i < a->nsreqs; i++) {
-		put_u64(b, a->sreqs[i].sess);
-		put_i64(b, a->sreqs[i].time_us);
-		put_i64(b, a->sreqs[i].end_us);
-		put_u64(b, a->sreqs[i].prompt);
-	}
+	agg_each_sreq(a, put_sreq, b);
 	put_u64(b, a->nminutes);
 	for (i = 0; i < a->nminutes; i++) {
 		put_i64(b, a->minute_keys[i]);
@@ -607,13 +612,11 @@ get_user(struct rbuf *r, struct user *u)
 }
 
 static void
-get_sess(struct rbuf *r, struct sess *s)
+get_sess(struct rbuf *r, uint64_t *hash, struct sess *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->hash = get_u64(r);
-	s->id = get_str(r);
+	*hash = get_u64(r);
 	s->requests = get_u64(r);
-	s->errors = get_u64(r);
 	s->cost = get_i128(r);
 	s->first_us = get_i64(r);
 	s->last_us = get_i64(r);
@@ -636,7 +639,7 @@ get_sess(struct rbuf *r, struct sess *s)
 	if (!r->bad && s->last_err >= 0 && (s->last_us == INT64_MIN || s->last_end < s->last_us ||
 	    s->last_end - s->last_us > DAY_US || s->first_us == INT64_MAX))
 		r->bad = 1;
-	if (s->id == NULL || s->hash == 0 || (s->feature && s->feature_s == NULL) ||
+	if (*hash == 0 || (s->feature && s->feature_s == NULL) ||
 	    s->last_err < -1 || s->last_err > 1 || s->outcome < -1 || s->outcome > 1)
 		r->bad = 1;
 }
@@ -648,6 +651,7 @@ get_rest(struct rbuf *r, struct agg *a)
 	struct user u;
 	struct sess s;
 	struct sreq q;
+	uint64_t h;
 	const char *name;
 	int64_t m;
 
@@ -656,10 +660,10 @@ get_rest(struct rbuf *r, struct agg *a)
 		if (!r->bad)
 			agg_merge_user(a, &u);
 	}
-	for (n = get_count(r, 128), i = 0; i < n && !r->bad; i++) {
-		get_sess(r, &s);
+	for (n = get_count(r, 112), i = 0; i < n && !r->bad; i++) {
+		get_sess(r, &h, &s);
 		if (!r->bad)
-			agg_merge_sess(a, &s);
+			agg_merge_sess(a, h, &s);
 	}
 	for (n = get_count(r, 32), i = 0; i < n && !r->bad; i++) {
 		q.sess = get_u64(r);
@@ -671,8 +675,8 @@ get_rest(struct rbuf *r, struct agg *a)
 		if (!r->bad && (q.time_us == INT64_MIN || q.time_us == INT64_MAX ||
 		    q.end_us == INT64_MAX || q.end_us < q.time_us || q.end_us - q.time_us > DAY_US))
 			r->bad = 1;
-		if (!r->bad)
-			agg_merge_sreq(a, &q);
+		if (!r->bad && agg_merge_sreq(a, &q) < 0)
+			r->bad = 1;     /* a request of no session in the state */
 	}
 	for (n = get_count(r, 16), i = 0; i < n && !r->bad; i++) {
 		m = get_i64(r);

@@ -9,7 +9,7 @@
 
 #include "agg.h"
 
-#define STATE_VERSION 2
+#define STATE_VERSION 3        /* 2: sessions without id text; 3: feedback and extra records */
 
 /* Writes a's state to f. keys[t] names table t's --by keys (for the
  * settings check). Returns 0, or -1 on a write error. */

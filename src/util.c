@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void
 oom(void)
@@ -43,7 +44,7 @@ xrealloc(void *p, size_t n)
 }
 
 void
-xgrow(void **p, size_t *cap, size_t need, size_t elem)
+xgrow_uninit(void **p, size_t *cap, size_t need, size_t elem)
 {
 	size_t ncap = *cap ? *cap : 16;
 
@@ -54,8 +55,77 @@ xgrow(void **p, size_t *cap, size_t need, size_t elem)
 	if (ncap > SIZE_MAX / elem)
 		oom();
 	*p = xrealloc(*p, ncap * elem);
-	memset((char *)*p + *cap * elem, 0, (ncap - *cap) * elem);
 	*cap = ncap;
+}
+
+void
+xgrow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t old = *cap;
+
+	if (need <= *cap)
+		return;
+	xgrow_uninit(p, cap, need, elem);
+	memset((char *)*p + old * elem, 0, (*cap - old) * elem);
+}
+
+#define TABLE_BIG ((size_t)4 << 20)     /* from here on a table has its own mapping */
+
+static void *
+table_map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		oom();
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+void
+xtable_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 16, old = *cap * elem;
+	void *q;
+
+	if (need <= *cap)
+		return;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / elem)
+		oom();
+	if (ncap * elem < TABLE_BIG)
+		q = xrealloc(*p, ncap * elem);
+	else if (old < TABLE_BIG) {
+		q = table_map(ncap * elem);
+		if (old)
+			memcpy(q, *p, old);
+		free(*p);
+	} else if ((q = mremap(*p, old, ncap * elem, MREMAP_MAYMOVE)) == MAP_FAILED)
+		oom();
+	*p = q;
+	*cap = ncap;
+}
+
+void *
+xtable_zalloc(size_t n, size_t elem)
+{
+	if (n > SIZE_MAX / elem)
+		oom();
+	if (n * elem < TABLE_BIG)
+		return xcalloc(n, elem);
+	return table_map(n * elem);     /* fresh mappings read as zeros */
+}
+
+void
+xtable_free(void *p, size_t cap, size_t elem)
+{
+	if (p != NULL && cap * elem >= TABLE_BIG)
+		munmap(p, cap * elem);
+	else
+		free(p);
 }
 
 char *
@@ -159,25 +229,35 @@ strpool_free(struct strpool *sp)
 	sp->head = NULL;
 }
 
+static inline int
+slot_is(const struct idslot *s, uint64_t key)
+{
+	return s->klo == (uint32_t)key && s->khi == (uint32_t)(key >> 32);
+}
+
+static inline int
+slot_empty(const struct idslot *s)
+{
+	return (s->klo | s->khi) == 0;
+}
+
 static void
 idmap_rehash(struct idmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
-	uint64_t *keys = xcalloc(ncap, sizeof(*keys));
-	uint32_t *vals = xmalloc(ncap * sizeof(*vals));
+	struct idslot *slots = xtable_zalloc(ncap, sizeof(*slots));
 
 	for (i = 0; i < m->cap; i++) {
-		if (m->keys[i] == 0)
+		const struct idslot *s = &m->slots[i];
+
+		if (slot_empty(s))
 			continue;
-		for (j = m->keys[i] & (ncap - 1); keys[j]; j = (j + 1) & (ncap - 1))
+		for (j = s->klo & (ncap - 1); !slot_empty(&slots[j]); j = (j + 1) & (ncap - 1))
 			;
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
+		slots[j] = *s;
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
+	xtable_free(m->slots, m->cap, sizeof(*m->slots));
+	m->slots = slots;
 	m->cap = ncap;
 }
 
@@ -188,37 +268,38 @@ idmap_get(const struct idmap *m, uint64_t key)
 
 	if (m->cap == 0)
 		return UINT32_MAX;
-	for (j = key & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
-		if (m->keys[j] == key)
-			return m->vals[j];
+	for (j = key & (m->cap - 1); !slot_empty(&m->slots[j]); j = (j + 1) & (m->cap - 1))
+		if (slot_is(&m->slots[j], key))
+			return m->slots[j].val;
 	return UINT32_MAX;
 }
 
 uint32_t *
 idmap_put(struct idmap *m, uint64_t key, int *isnew)
 {
+	struct idslot *s;
 	size_t j;
 
 	if ((m->len + 1) * 4 > m->cap * 3)
 		idmap_rehash(m);
-	for (j = key & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1)) {
-		if (m->keys[j] == key) {
+	for (j = key & (m->cap - 1); !slot_empty(s = &m->slots[j]); j = (j + 1) & (m->cap - 1)) {
+		if (slot_is(s, key)) {
 			*isnew = 0;
-			return &m->vals[j];
+			return &s->val;
 		}
 	}
-	m->keys[j] = key;
-	m->vals[j] = UINT32_MAX;
+	s->klo = (uint32_t)key;
+	s->khi = (uint32_t)(key >> 32);
+	s->val = UINT32_MAX;
 	m->len++;
 	*isnew = 1;
-	return &m->vals[j];
+	return &s->val;
 }
 
 void
 idmap_free(struct idmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	xtable_free(m->slots, m->cap, sizeof(*m->slots));
 	memset(m, 0, sizeof(*m));
 }
 

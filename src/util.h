@@ -10,6 +10,9 @@
 /* Signed 128-bit integer for order-free money sums (GCC and clang). */
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
+/* The same aligned like an int64, so that it packs into big tables without
+ * padding (x86-64 and arm64 load it unaligned at no cost). */
+__extension__ typedef __int128 i128a __attribute__((aligned(8)));
 
 /* Allocation: on failure these print "llmstat: out of memory" and exit 1.
  * They never return NULL. Free with free(). */
@@ -19,6 +22,19 @@ void *xrealloc(void *p, size_t n);
 /* Grows *p (an array of elem-byte items holding *cap) to hold at least
  * need items, doubling; new items are zeroed. */
 void xgrow(void **p, size_t *cap, size_t need, size_t elem);
+/* The same, but new items are left uninitialised: for big tables whose
+ * entries are set up one by one, so the unused half of a doubling is never
+ * written (nor made resident). */
+void xgrow_uninit(void **p, size_t *cap, size_t need, size_t elem);
+/* Big tables (sessions, their map, their request blocks): like
+ * xgrow_uninit, but past a few MiB the array lives in its own mapping,
+ * moved by mremap as it doubles (nothing copied) and backed by huge pages
+ * (a few dozen page faults instead of thousands). Free with xtable_free,
+ * given the capacity. */
+void xtable_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* A zeroed table of n items, for xtable_grow and xtable_free. */
+void *xtable_zalloc(size_t n, size_t elem);
+void xtable_free(void *p, size_t cap, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
@@ -36,10 +52,14 @@ const char *strpool_add(struct strpool *sp, const char *s, size_t n);
 void strpool_free(struct strpool *sp);
 
 /* Open addressing map from a non-zero u64 key to a u32 value (an index into
- * the caller's dense array). Zero-initialise before use. */
+ * the caller's dense array). Zero-initialise before use. A slot holds its
+ * key and value side by side, so a lookup touches one cache line. */
+struct idslot {
+	uint32_t klo, khi;      /* the key's halves; both 0 = empty slot */
+	uint32_t val;
+};
 struct idmap {
-	uint64_t *keys;         /* 0 = empty slot */
-	uint32_t *vals;
+	struct idslot *slots;
 	size_t cap;             /* slots, a power of two (0 before first add) */
 	size_t len;             /* keys stored */
 };
@@ -49,6 +69,14 @@ uint32_t idmap_get(const struct idmap *m, uint64_t key);
  * with value UINT32_MAX and *isnew set to 1 (caller stores the value). */
 uint32_t *idmap_put(struct idmap *m, uint64_t key, int *isnew);
 void idmap_free(struct idmap *m);
+/* Starts loading the slot where key's search begins, so that a lookup
+ * done a little later does not wait for memory. Only a hint. */
+static inline void
+idmap_prefetch(const struct idmap *m, uint64_t key)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[key & (m->cap - 1)]);
+}
 
 /* A set of non-zero u64 keys (exact distinct counting). */
 struct idset {

@@ -1,0 +1,270 @@
+/* rqlog.c - per-session buffers of varint-coded requests. */
+#include "rqlog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/*
+ * A chain is one buffer of the arena holding its entries back to back.
+ * Buffer sizes are the classes 8, 16, 24, 32, 48, 64, 96, ... bytes (each
+ * 1.5 or 4/3 times the one before), and a chain's buffer is the smallest
+ * class that holds its used bytes, so a chain needs no more than its
+ * offset and length. A full buffer moves to the next class that fits; the
+ * old one goes to its class's free list (linked through its first 4
+ * bytes), where a younger session will find it.
+ *
+ * An entry: zigzag(d / scale) << 2 | scale code as a varint, where d =
+ * start - base; then (end - start) / scale << 3 | scale code << 1 |
+ * has_prompt as a varint; then the 8 prompt-hash bytes when has_prompt.
+ * The scale is the largest of 1, 100, 1000 and 1000000 us that divides
+ * the value: logs give times in ms and latencies in ms or tenths of ms, so
+ * the varints stay short. The base is 0 for the chain's first entry and
+ * that entry's start for the others: sessions are short in time, so an
+ * entry is typically 5 or 6 bytes (8 more with a prompt).
+ */
+#define ENTRY_MAX 26            /* 10 + 9 + 8 bytes, at most */
+
+static const uint64_t scales[4] = { 1, 100, 1000, 1000000 };
+
+/* Size of class k in bytes: 8, 16, 24, 32, 48, 64, 96, 128, ... */
+static uint64_t
+class_size(unsigned k)
+{
+	if (k == 0)
+		return 8;
+	return k & 1 ? (uint64_t)2 << ((k + 1) / 2 + 2) : (uint64_t)3 << (k / 2 + 2);
+}
+
+/* The smallest class holding n > 0 bytes. */
+static unsigned
+class_of(uint64_t n)
+{
+	unsigned k = 0;
+
+	while (class_size(k) < n)
+		k++;
+	return k;
+}
+
+static inline unsigned char *
+at(const struct rqlog *l, uint32_t off)
+{
+	return (unsigned char *)(l->units + off);
+}
+
+static void
+die_full(void)
+{
+	fputs("llmstat: out of memory\n", stderr);
+	exit(1);
+}
+
+/* A buffer of class k, from its free list or the end of the arena (which
+ * may move). Returns its offset. */
+static uint32_t
+buf_alloc(struct rqlog *l, unsigned k)
+{
+	uint64_t units = class_size(k) / 8;
+	uint32_t off = l->free[k];
+
+	if (off) {
+		memcpy(&l->free[k], at(l, off), 4);
+		return off;
+	}
+	if (l->nunits == 0)
+		l->nunits = 1;          /* offset 0 means "no buffer" */
+	if (units > UINT32_MAX - l->nunits)
+		die_full();             /* 32 GiB of requests in one aggregate */
+	xtable_grow((void **)&l->units, &l->cap, (size_t)(l->nunits + units), 8);
+	off = l->nunits;
+	l->nunits += (uint32_t)units;
+	return off;
+}
+
+static void
+buf_free(struct rqlog *l, uint32_t off, unsigned k)
+{
+	memcpy(at(l, off), &l->free[k], 4);
+	l->free[k] = off;
+}
+
+static size_t
+put_varint(unsigned char *p, uint64_t v)
+{
+	size_t k = 0;
+
+	while (v >= 0x80) {
+		p[k++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[k++] = (unsigned char)v;
+	return k;
+}
+
+/* The code of the largest scale dividing v (a two's complement value). */
+static unsigned
+scale_of(uint64_t v)
+{
+	unsigned k;
+
+	for (k = 3; k > 0; k--)
+		if ((int64_t)v % (int64_t)scales[k] == 0)
+			return k;
+	return 0;
+}
+
+/* A start delta's varint value, and back. */
+static uint64_t
+time_code(uint64_t d)
+{
+	unsigned k = scale_of(d);
+
+	d = (uint64_t)((int64_t)d / (int64_t)scales[k]);
+	return (d << 1 ^ (0 - (d >> 63))) << 2 | k;
+}
+
+static uint64_t
+time_decode(uint64_t v)
+{
+	uint64_t z = v >> 2;
+
+	return ((z >> 1) ^ (0 - (z & 1))) * scales[v & 3];
+}
+
+/* The start of the chain's first entry, the base of the others. */
+static uint64_t
+chain_base(const struct rqlog *l, const struct rqchain *c)
+{
+	const unsigned char *p = at(l, c->off);
+	uint64_t z = 0;
+	unsigned s = 0;
+
+	do
+		z |= (uint64_t)(*p & 0x7f) << s;
+	while ((*p++ & 0x80) && (s += 7) < 64);
+	return time_decode(z);
+}
+
+void
+rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e)
+{
+	unsigned char buf[ENTRY_MAX];
+	uint64_t lat = (uint64_t)(e->end_us - e->time_us);
+	unsigned ls = scale_of(lat), k = c->used ? class_of(c->used) : 0;
+	size_t n, i;
+
+	n = put_varint(buf, time_code((uint64_t)e->time_us - (c->used ? chain_base(l, c) : 0)));
+	n += put_varint(buf + n, lat / scales[ls] << 3 | ls << 1 | (e->prompt != 0));
+	if (e->prompt) {
+		for (i = 0; i < 8; i++)
+			buf[n + i] = (unsigned char)(e->prompt >> (8 * i));
+		n += 8;
+	}
+	if (n > UINT32_MAX - c->used)
+		die_full();
+	if (c->used == 0 || c->used + n > class_size(k)) {
+		uint32_t off = buf_alloc(l, class_of(c->used + n));
+
+		if (c->used) {
+			memcpy(at(l, off), at(l, c->off), c->used);
+			buf_free(l, c->off, k);
+		}
+		c->off = off;
+	}
+	memcpy(at(l, c->off) + c->used, buf, n);
+	c->used += (uint32_t)n;
+}
+
+static uint64_t
+get_varint(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	uint64_t v = 0, b;
+	unsigned s = 0;
+
+	do {
+		b = *p++;
+		v |= (b & 0x7f) << s;
+		s += 7;
+	} while ((b & 0x80) && s < 64);
+	*pp = p;
+	return v;
+}
+
+size_t
+rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, size_t *cap)
+{
+	const unsigned char *p = at(l, c->off), *end = p + c->used;
+	uint64_t base = 0, t, x;
+	size_t n = 0;
+	int k;
+
+	if (c->used == 0)
+		return 0;
+	while (p < end) {
+		struct rqent *e;
+
+		xgrow_uninit((void **)buf, cap, n + 1, sizeof(**buf));
+		e = &(*buf)[n++];
+		t = base + time_decode(get_varint(&p));
+		if (n == 1)
+			base = t;
+		e->time_us = (int64_t)t;
+		x = get_varint(&p);
+		e->end_us = (int64_t)(t + (x >> 3) * scales[x >> 1 & 3]);
+		e->prompt = 0;
+		for (k = 0; (x & 1) && k < 8; k++)
+			e->prompt |= (uint64_t)*p++ << (8 * k);
+	}
+	return n;
+}
+
+static int
+ent_less(const struct rqent *a, const struct rqent *b)
+{
+	if (a->time_us != b->time_us)
+		return a->time_us < b->time_us;
+	if (a->end_us != b->end_us)
+		return a->end_us < b->end_us;
+	return a->prompt < b->prompt;
+}
+
+static int
+cmp_ent(const void *x, const void *y)
+{
+	const struct rqent *a = x, *b = y;
+
+	return ent_less(b, a) - ent_less(a, b);
+}
+
+void
+rqlog_sort(struct rqent *e, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n && !ent_less(&e[i], &e[i - 1]); i++)
+		;
+	if (i >= n)
+		return;                 /* already in order: the usual case */
+	if (n > 32) {
+		qsort(e, n, sizeof(*e), cmp_ent);
+		return;
+	}
+	for (; i < n; i++) {
+		struct rqent t = e[i];
+
+		for (j = i; j > 0 && ent_less(&t, &e[j - 1]); j--)
+			e[j] = e[j - 1];
+		e[j] = t;
+	}
+}
+
+void
+rqlog_free(struct rqlog *l)
+{
+	xtable_free(l->units, l->cap, 8);
+	memset(l, 0, sizeof(*l));
+}

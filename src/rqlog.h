@@ -1,0 +1,51 @@
+/* rqlog.h - the timed requests of each session (start, end, prompt hash),
+ * kept for the order-dependent metrics: varint-coded, in arrival order, in
+ * one small buffer per session that grows through size classes, so a
+ * session costs a few bytes a request and nothing is sorted until the end,
+ * one session at a time. */
+#ifndef LLMSTAT_RQLOG_H
+#define LLMSTAT_RQLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One request as stored: what re-queries and inferred regenerations need. */
+struct rqent {
+	int64_t time_us;        /* start */
+	int64_t end_us;         /* start + latency, >= time_us */
+	uint64_t prompt;        /* prompt hash, 0 none (or not kept) */
+};
+
+/* A session's requests; all zero when empty. Lives in struct sess. */
+struct rqchain {
+	uint32_t off;           /* its buffer, in 8-byte units of the arena */
+	uint32_t used;          /* bytes used; the buffer's size follows from it */
+};
+
+#define RQ_CLASSES 64
+
+/* The buffers of every chain of one aggregate, in one arena table
+ * (xtable_grow). Zero-initialise before use. */
+struct rqlog {
+	uint64_t *units;        /* owned */
+	size_t cap;             /* units allocated */
+	uint32_t nunits;        /* units handed out; unit 0 is never used */
+	uint32_t free[RQ_CLASSES];      /* per size class: a free buffer, 0 none */
+};
+
+/* Appends one request to chain c. time_us must lie within +-2^60 and
+ * end_us - time_us in [0, 2^60). Can't fail (dies on out of memory). */
+void rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e);
+
+/* Decodes chain c into *buf (grown as needed, *cap entries; the caller
+ * frees it), in the order appended. Returns the number of entries. */
+size_t rqlog_read(const struct rqlog *l, const struct rqchain *c,
+                  struct rqent **buf, size_t *cap);
+
+/* Sorts n entries by (start, end, prompt): the order of a session's
+ * requests "by time" that every report uses, whatever the input order. */
+void rqlog_sort(struct rqent *e, size_t n);
+
+void rqlog_free(struct rqlog *l);
+
+#endif

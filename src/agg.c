@@ -704,6 +704,7 @@ sessions_merge(struct agg *a, const struct agg *src)
 	size_t cap = 0, i, j, n;
 	uint64_t h;
 
+	idmap_reserve(&a->sess_map, a->nsess + src->nsess);
 	for (i = 0; i < src->sess_map.cap; i++) {
 		struct sess *d;
 

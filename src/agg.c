@@ -379,7 +379,6 @@ sess_request(struct agg *a, struct sess *s, int64_t t, int64_t end, uint64_t pro
 	struct rqent e = { t, end, a->total.c.has_regen ? 0 : prompt };
 
 	rqlog_append(&a->rq, &s->rq, &e);
-	a->nsreqs++;
 }
 
 static void
@@ -401,6 +400,7 @@ sess_add(struct agg *a, struct sess *s, const struct record *r, uint64_t user)
 	if (r->feature.p && t <= s->feature_us)   /* hashed only when it may win */
 		sess_feature(a, s, t, hash64(r->feature.p, r->feature.n, 2), r->feature.p, r->feature.n);
 	sess_request(a, s, t, end, r->prompt_hash);
+	a->nsreqs++;
 }
 
 static void
@@ -729,7 +729,28 @@ agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct ses
 			fn(arg, h, x);
 }
 
-/* Merges src's sessions into a, their request chains included. */
+#define AHEAD 8         /* slots looked ahead when merging sessions */
+
+/* Starts loading the rows that merging slot i of src will touch. */
+static void
+merge_prefetch(const struct agg *a, const struct agg *src, size_t i)
+{
+	const struct sess *x;
+	uint64_t h;
+	uint32_t k;
+
+	if (i >= src->sess_map.cap || (x = slot_sess(src, i, &h)) == NULL)
+		return;
+	__builtin_prefetch(x);
+	__builtin_prefetch((const char *)x + 64);
+	if ((k = idmap_get(&a->sess_map, h)) != UINT32_MAX) {
+		__builtin_prefetch(&a->sess[k], 1);
+		__builtin_prefetch((const char *)&a->sess[k] + 64, 1);
+	}
+}
+
+/* Merges src's sessions into a, their request chains included: copied
+ * whole to a session new to a, else added one by one. */
 static void
 sessions_merge(struct agg *a, const struct agg *src)
 {
@@ -738,13 +759,20 @@ sessions_merge(struct agg *a, const struct agg *src)
 	size_t cap = 0, i, j, n;
 	uint64_t h;
 
+	idmap_reserve(&a->sess_map, a->nsess + src->nsess);
+	a->nsreqs += src->nsreqs;
 	for (i = 0; i < src->sess_map.cap; i++) {
 		struct sess *d;
 
+		merge_prefetch(a, src, i + AHEAD);
 		if ((x = slot_sess(src, i, &h)) == NULL)
 			continue;
 		d = sess_get(a, h);
 		sess_merge(a, d, x);
+		if (d->rq.used == 0) {
+			rqlog_copy(&a->rq, &d->rq, &src->rq, &x->rq);
+			continue;
+		}
 		n = rqlog_read(&src->rq, &x->rq, &e, &cap);
 		for (j = 0; j < n; j++)
 			sess_request(a, d, e[j].time_us, e[j].end_us, e[j].prompt);
@@ -823,6 +851,7 @@ agg_merge_sreq(struct agg *a, const struct sreq *q)
 	if (i == UINT32_MAX)
 		return -1;
 	sess_request(a, &a->sess[i], q->time_us, q->end_us, q->prompt);
+	a->nsreqs++;
 	return 0;
 }
 

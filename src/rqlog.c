@@ -178,6 +178,17 @@ rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e)
 	c->used += (uint32_t)n;
 }
 
+void
+rqlog_copy(struct rqlog *l, struct rqchain *dc, const struct rqlog *src,
+           const struct rqchain *sc)
+{
+	if (sc->used == 0)
+		return;
+	dc->off = buf_alloc(l, class_of(sc->used));
+	dc->used = sc->used;
+	memcpy(at(l, dc->off), at(src, sc->off), sc->used);
+}
+
 static uint64_t
 get_varint(const unsigned char **pp)
 {

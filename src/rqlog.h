@@ -37,6 +37,11 @@ struct rqlog {
  * end_us - time_us in [0, 2^60). Can't fail (dies on out of memory). */
 void rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e);
 
+/* Copies the entries of chain sc of src to the empty chain dc of l, as
+ * they are (the coding is relative to the chain's own first entry). */
+void rqlog_copy(struct rqlog *l, struct rqchain *dc, const struct rqlog *src,
+                const struct rqchain *sc);
+
 /* Decodes chain c into *buf (grown as needed, *cap entries; the caller
  * frees it), in the order appended. Returns the number of entries. */
 size_t rqlog_read(const struct rqlog *l, const struct rqchain *c,

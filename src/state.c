@@ -460,6 +460,7 @@ get_grp(struct rbuf *r, struct grp *g)
 	get_sketch(r, &g->tok);
 	get_sketch(r, &g->tpot);
 	n = get_count(r, 8);
+	idset_reserve(&g->users, n);    /* the keys come in slot order */
 	for (i = 0; i < n && !r->bad; i++) {
 		uint64_t u = get_u64(r);
 
@@ -660,7 +661,9 @@ get_rest(struct rbuf *r, struct agg *a)
 		if (!r->bad)
 			agg_merge_user(a, &u);
 	}
-	for (n = get_count(r, 112), i = 0; i < n && !r->bad; i++) {
+	n = get_count(r, 112);
+	idmap_reserve(&a->sess_map, n);         /* sessions come in slot order */
+	for (i = 0; i < n && !r->bad; i++) {
 		get_sess(r, &h, &s);
 		if (!r->bad)
 			agg_merge_sess(a, h, &s);

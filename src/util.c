@@ -229,6 +229,18 @@ strpool_free(struct strpool *sp)
 	sp->head = NULL;
 }
 
+/* The slot where a key's search starts: the top bits of the key (a hash),
+ * not the bottom ones. Then a table read in slot order and added to
+ * another, whatever the two sizes, gives keys in the order of their slots
+ * there too; with bottom bits, a big table's slot order wraps around a
+ * smaller one several times and piles keys into long runs that every
+ * later probe walks (a merge of two session tables took seconds). */
+static inline size_t
+home(uint64_t key, size_t cap)
+{
+	return (size_t)(key >> (__builtin_clzll((unsigned long long)cap) + 1));
+}
+
 static inline int
 slot_is(const struct idslot *s, uint64_t key)
 {
@@ -242,9 +254,9 @@ slot_empty(const struct idslot *s)
 }
 
 static void
-idmap_rehash(struct idmap *m)
+idmap_rehash(struct idmap *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
+	size_t i, j;
 	struct idslot *slots = xtable_zalloc(ncap, sizeof(*slots));
 
 	for (i = 0; i < m->cap; i++) {
@@ -252,7 +264,8 @@ idmap_rehash(struct idmap *m)
 
 		if (slot_empty(s))
 			continue;
-		for (j = s->klo & (ncap - 1); !slot_empty(&slots[j]); j = (j + 1) & (ncap - 1))
+		for (j = home((uint64_t)s->khi << 32 | s->klo, ncap); !slot_empty(&slots[j]);
+		     j = (j + 1) & (ncap - 1))
 			;
 		slots[j] = *s;
 	}
@@ -268,7 +281,7 @@ idmap_get(const struct idmap *m, uint64_t key)
 
 	if (m->cap == 0)
 		return UINT32_MAX;
-	for (j = key & (m->cap - 1); !slot_empty(&m->slots[j]); j = (j + 1) & (m->cap - 1))
+	for (j = home(key, m->cap); !slot_empty(&m->slots[j]); j = (j + 1) & (m->cap - 1))
 		if (slot_is(&m->slots[j], key))
 			return m->slots[j].val;
 	return UINT32_MAX;
@@ -281,8 +294,8 @@ idmap_put(struct idmap *m, uint64_t key, int *isnew)
 	size_t j;
 
 	if ((m->len + 1) * 4 > m->cap * 3)
-		idmap_rehash(m);
-	for (j = key & (m->cap - 1); !slot_empty(s = &m->slots[j]); j = (j + 1) & (m->cap - 1)) {
+		idmap_rehash(m, m->cap ? m->cap * 2 : 64);
+	for (j = home(key, m->cap); !slot_empty(s = &m->slots[j]); j = (j + 1) & (m->cap - 1)) {
 		if (slot_is(s, key)) {
 			*isnew = 0;
 			return &s->val;
@@ -296,6 +309,26 @@ idmap_put(struct idmap *m, uint64_t key, int *isnew)
 	return &s->val;
 }
 
+/* The capacity that holds n keys under the 3/4 load limit, at least cap. */
+static size_t
+cap_for(size_t n, size_t cap, size_t min)
+{
+	size_t c = cap ? cap : min;
+
+	while (n * 4 > c * 3)
+		c *= 2;
+	return c;
+}
+
+void
+idmap_reserve(struct idmap *m, size_t n)
+{
+	size_t c = cap_for(n, m->cap, 64);
+
+	if (c != m->cap)
+		idmap_rehash(m, c);
+}
+
 void
 idmap_free(struct idmap *m)
 {
@@ -304,15 +337,15 @@ idmap_free(struct idmap *m)
 }
 
 static void
-idset_rehash(struct idset *s)
+idset_rehash(struct idset *s, size_t ncap)
 {
-	size_t ncap = s->cap ? s->cap * 2 : 16, i, j;
+	size_t i, j;
 	uint64_t *keys = xcalloc(ncap, sizeof(*keys));
 
 	for (i = 0; i < s->cap; i++) {
 		if (s->keys[i] == 0)
 			continue;
-		for (j = s->keys[i] & (ncap - 1); keys[j]; j = (j + 1) & (ncap - 1))
+		for (j = home(s->keys[i], ncap); keys[j]; j = (j + 1) & (ncap - 1))
 			;
 		keys[j] = s->keys[i];
 	}
@@ -328,7 +361,7 @@ idset_has(const struct idset *s, uint64_t key)
 
 	if (s->cap == 0)
 		return 0;
-	for (j = key & (s->cap - 1); s->keys[j]; j = (j + 1) & (s->cap - 1))
+	for (j = home(key, s->cap); s->keys[j]; j = (j + 1) & (s->cap - 1))
 		if (s->keys[j] == key)
 			return 1;
 	return 0;
@@ -340,8 +373,8 @@ idset_add(struct idset *s, uint64_t key)
 	size_t j;
 
 	if ((s->len + 1) * 4 > s->cap * 3)
-		idset_rehash(s);
-	for (j = key & (s->cap - 1); s->keys[j]; j = (j + 1) & (s->cap - 1))
+		idset_rehash(s, s->cap ? s->cap * 2 : 16);
+	for (j = home(key, s->cap); s->keys[j]; j = (j + 1) & (s->cap - 1))
 		if (s->keys[j] == key)
 			return 0;
 	s->keys[j] = key;
@@ -350,10 +383,20 @@ idset_add(struct idset *s, uint64_t key)
 }
 
 void
+idset_reserve(struct idset *s, size_t n)
+{
+	size_t c = cap_for(n, s->cap, 16);
+
+	if (c != s->cap)
+		idset_rehash(s, c);
+}
+
+void
 idset_merge(struct idset *dst, const struct idset *src)
 {
 	size_t i;
 
+	idset_reserve(dst, dst->len + src->len);
 	for (i = 0; i < src->cap; i++)
 		if (src->keys[i])
 			idset_add(dst, src->keys[i]);

@@ -69,13 +69,18 @@ uint32_t idmap_get(const struct idmap *m, uint64_t key);
  * with value UINT32_MAX and *isnew set to 1 (caller stores the value). */
 uint32_t *idmap_put(struct idmap *m, uint64_t key, int *isnew);
 void idmap_free(struct idmap *m);
+/* Makes room for n keys in all, so that adding up to that many never
+ * rehashes. Call it before adding another table's keys in its slot order:
+ * those come sorted by slot, and a table too small for them would fill
+ * up one region long before it grows. */
+void idmap_reserve(struct idmap *m, size_t n);
 /* Starts loading the slot where key's search begins, so that a lookup
  * done a little later does not wait for memory. Only a hint. */
 static inline void
 idmap_prefetch(const struct idmap *m, uint64_t key)
 {
 	if (m->cap)
-		__builtin_prefetch(&m->slots[key & (m->cap - 1)]);
+		__builtin_prefetch(&m->slots[key >> (__builtin_clzll((unsigned long long)m->cap) + 1)]);
 }
 
 /* A set of non-zero u64 keys (exact distinct counting). */
@@ -86,6 +91,8 @@ struct idset {
 /* Adds key; returns 1 if it was new, 0 if present. */
 int idset_add(struct idset *s, uint64_t key);
 int idset_has(const struct idset *s, uint64_t key);
+/* As idmap_reserve. */
+void idset_reserve(struct idset *s, size_t n);
 void idset_merge(struct idset *dst, const struct idset *src);
 void idset_free(struct idset *s);
 

@@ -1018,6 +1018,44 @@ static double slow_double(const char *p, const struct num *r)
 	return x;
 }
 
+/* The usual number in one pass: an optional '-', at most 19 digits with
+ * an optional fraction, no exponent. Sets d (and *neg) as num_scan and
+ * num_decimal would: m is the digits without their trailing zeros, which
+ * go into e10. Returns 0, or -1 when the text needs the general path
+ * (longer, an exponent, or not a number at all). */
+static int num_quick(const char *p, size_t n, struct dec *d, int *neg)
+{
+	uint64_t m = 0;
+	size_t i = 0, nd = 0, f0;
+	int64_t e = 0;
+
+	*neg = n > 0 && p[0] == '-';
+	i = (size_t)*neg;
+	if (i >= n || (unsigned char)(p[i] - '0') > 9 ||
+	    (p[i] == '0' && i + 1 < n && (unsigned char)(p[i + 1] - '0') <= 9))
+		return -1;
+	for (; i < n && (unsigned char)(p[i] - '0') <= 9; i++, nd++)
+		m = m * 10 + (uint64_t)(p[i] - '0');
+	if (i < n && p[i] == '.') {
+		f0 = ++i;
+		for (; i < n && (unsigned char)(p[i] - '0') <= 9; i++, nd++)
+			m = m * 10 + (uint64_t)(p[i] - '0');
+		if (i == f0)
+			return -1;
+		e = -(int64_t)(i - f0);
+	}
+	if (i != n || nd > 19)
+		return -1;
+	while (m != 0 && m % 10 == 0) {
+		m /= 10;
+		e++;
+	}
+	d->m = m;
+	d->e10 = e;
+	d->over = 0;
+	return 0;
+}
+
 int js_number(const struct js_view *v, double *out)
 {
 	struct num r;
@@ -1025,8 +1063,15 @@ int js_number(const struct js_view *v, double *out)
 	size_t len;
 	const char *t = num_text(v, &len);
 	double x;
+	int neg;
 
-	if (!t || num_scan(t, 0, len, &r) != len)
+	if (!t)
+		return -1;
+	if (num_quick(t, len, &d, &neg) == 0 && (d.m == 0 || fast_double(&d, &x))) {
+		*out = d.m == 0 ? (neg ? -0.0 : 0.0) : neg ? -x : x;
+		return 0;
+	}
+	if (num_scan(t, 0, len, &r) != len)
 		return -1;
 	num_decimal(t, &r, &d);
 	if (!d.over && d.m == 0)
@@ -1045,9 +1090,13 @@ int js_int64(const struct js_view *v, int64_t *out)
 	const char *t = num_text(v, &len);
 	uint64_t x;
 
-	if (!t || num_scan(t, 0, len, &r) != len)
+	if (!t)
 		return -1;
-	num_decimal(t, &r, &d);
+	if (num_quick(t, len, &d, &r.neg) < 0) {
+		if (num_scan(t, 0, len, &r) != len)
+			return -1;
+		num_decimal(t, &r, &d);
+	}
 	if (d.over)
 		return -1;      /* 20+ significant digits: fractional or >= 1e19 */
 	if (d.m == 0) {

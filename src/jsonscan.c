@@ -424,6 +424,8 @@ int js_streq(const struct js_view *v, const char *s)
 
 static inline size_t skip_ws(const char *p, size_t pos, size_t n)
 {
+	if (pos < n && (unsigned char)p[pos] > ' ')
+		return pos;     /* compact JSON: no whitespace at all */
 	while (pos < n) {
 		char c = p[pos];
 
@@ -530,6 +532,7 @@ struct scan {
 	const struct js_node *nodes;    /* NULL: nothing wanted */
 	const int32_t *slots;
 	struct js_view *out;
+	uint64_t set[2];        /* bit i: out[i] has been written */
 	struct js_err *err;
 	int depth;
 	struct frame st[JS_MAX_DEPTH];
@@ -631,6 +634,7 @@ static void record(struct scan *s, int32_t node, uint8_t type,
 	int32_t pidx = s->nodes[node].pidx;
 
 	if (pidx >= 0) {
+		s->set[pidx >> 6] |= (uint64_t)1 << (pidx & 63);
 		s->out[pidx].p = s->p + a;
 		s->out[pidx].n = (uint32_t)(b - a);
 		s->out[pidx].type = type;
@@ -653,16 +657,30 @@ static inline int ctz64(uint64_t b)
 
 /* Duplicate keys: when a wanted key occurs, every view recorded for the
  * paths at or below it is reset to JS_NONE first, so the last occurrence
- * wins even when it no longer holds a sub-path the earlier one had. */
-static void reset_below(struct js_view *out, const uint64_t *below)
+ * wins even when it no longer holds a sub-path the earlier one had. Only
+ * views written so far need it (none, the first time a key occurs). */
+static void reset_below(struct scan *s, const uint64_t *below)
 {
-	for (int w = 0; w < 2; w++)
-		for (uint64_t b = below[w]; b; b &= b - 1)
-			memset(&out[w * 64 + ctz64(b)], 0, sizeof *out);
+	for (int w = 0; w < 2; w++) {
+		for (uint64_t b = below[w] & s->set[w]; b; b &= b - 1)
+			memset(&s->out[w * 64 + ctz64(b)], 0, sizeof *s->out);
+		s->set[w] &= ~below[w];
+	}
 }
 
-/* The child of node named by the key text [k, k+klen), or -1. Keys with
- * escapes are compared after decoding (raw bytes are compared as is). */
+#if defined(__SSE2__) && defined(__x86_64__)
+/* Whether the bytes after the first 16 of two keys of klen > 16 bytes
+ * agree: up to 32 bytes with two overlapping loads, memcmp beyond. */
+static inline int tail_equal(const char *a, const char *b, size_t klen)
+{
+	if (klen > 32)
+		return memcmp(a + 16, b + 16, klen - 16) == 0;
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)(a + klen - 16)),
+	    _mm_loadu_si128((const __m128i *)(const void *)(b + klen - 16)))) == 0xFFFF;
+}
+#endif
+
 /* Looks up the raw (unescaped) key [k, k+klen) among node's children by
  * its hash; keys end at least one byte (the quote) before the text's end. */
 static inline int32_t find_child(const struct scan *s, const struct js_node *nd,
@@ -698,7 +716,7 @@ static inline int32_t find_child(const struct scan *s, const struct js_node *nd,
 		if (nodes[c].klen == klen &&
 		    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_loadu_si128(
 		        (const __m128i *)(const void *)nodes[c].k16))) == 0xFFFF &&
-		    (klen <= 16 || memcmp(nodes[c].key + 16, k + 16, klen - 16) == 0))
+		    (klen <= 16 || tail_equal(nodes[c].key, k, klen)))
 			return c;
 	}
 #else
@@ -733,7 +751,7 @@ static int32_t match_key(struct scan *s, int32_t node, const char *k,
 				break;
 	}
 	if (c >= 0)
-		reset_below(s->out, nodes[c].below);
+		reset_below(s, nodes[c].below);
 	return c;
 }
 
@@ -824,6 +842,7 @@ close:
 	if (f->self >= 0) {
 		struct js_view *v = &s->out[f->self];
 
+		s->set[f->self >> 6] |= (uint64_t)1 << (f->self & 63);
 		v->p = p + f->start;
 		v->n = (uint32_t)(pos - f->start);
 		v->type = f->arr ? JS_ARRAY : JS_OBJECT;
@@ -884,6 +903,7 @@ int js_scan(const struct js_paths *ps, const char *p, size_t n,
 	s.nodes = cnt > 0 ? ps->nodes : NULL;
 	s.slots = cnt > 0 ? ps->slots : NULL;
 	s.out = out;
+	s.set[0] = s.set[1] = 0;
 	s.err = err;
 	s.depth = 0;
 	if (n > UINT32_MAX)     /* views hold 32-bit lengths */
@@ -1018,6 +1038,44 @@ static double slow_double(const char *p, const struct num *r)
 	return x;
 }
 
+/* The usual number in one pass: an optional '-', at most 19 digits with
+ * an optional fraction, no exponent. Sets d (and *neg) as num_scan and
+ * num_decimal would: m is the digits without their trailing zeros, which
+ * go into e10. Returns 0, or -1 when the text needs the general path
+ * (longer, an exponent, or not a number at all). */
+static int num_quick(const char *p, size_t n, struct dec *d, int *neg)
+{
+	uint64_t m = 0;
+	size_t i = 0, nd = 0, f0;
+	int64_t e = 0;
+
+	*neg = n > 0 && p[0] == '-';
+	i = (size_t)*neg;
+	if (i >= n || (unsigned char)(p[i] - '0') > 9 ||
+	    (p[i] == '0' && i + 1 < n && (unsigned char)(p[i + 1] - '0') <= 9))
+		return -1;
+	for (; i < n && (unsigned char)(p[i] - '0') <= 9; i++, nd++)
+		m = m * 10 + (uint64_t)(p[i] - '0');
+	if (i < n && p[i] == '.') {
+		f0 = ++i;
+		for (; i < n && (unsigned char)(p[i] - '0') <= 9; i++, nd++)
+			m = m * 10 + (uint64_t)(p[i] - '0');
+		if (i == f0)
+			return -1;
+		e = -(int64_t)(i - f0);
+	}
+	if (i != n || nd > 19)
+		return -1;
+	while (m != 0 && m % 10 == 0) {
+		m /= 10;
+		e++;
+	}
+	d->m = m;
+	d->e10 = e;
+	d->over = 0;
+	return 0;
+}
+
 int js_number(const struct js_view *v, double *out)
 {
 	struct num r;
@@ -1025,8 +1083,15 @@ int js_number(const struct js_view *v, double *out)
 	size_t len;
 	const char *t = num_text(v, &len);
 	double x;
+	int neg;
 
-	if (!t || num_scan(t, 0, len, &r) != len)
+	if (!t)
+		return -1;
+	if (num_quick(t, len, &d, &neg) == 0 && (d.m == 0 || fast_double(&d, &x))) {
+		*out = d.m == 0 ? (neg ? -0.0 : 0.0) : neg ? -x : x;
+		return 0;
+	}
+	if (num_scan(t, 0, len, &r) != len)
 		return -1;
 	num_decimal(t, &r, &d);
 	if (!d.over && d.m == 0)
@@ -1045,9 +1110,13 @@ int js_int64(const struct js_view *v, int64_t *out)
 	const char *t = num_text(v, &len);
 	uint64_t x;
 
-	if (!t || num_scan(t, 0, len, &r) != len)
+	if (!t)
 		return -1;
-	num_decimal(t, &r, &d);
+	if (num_quick(t, len, &d, &r.neg) < 0) {
+		if (num_scan(t, 0, len, &r) != len)
+			return -1;
+		num_decimal(t, &r, &d);
+	}
 	if (d.over)
 		return -1;      /* 20+ significant digits: fractional or >= 1e19 */
 	if (d.m == 0) {

@@ -172,21 +172,30 @@ hash_u64(uint64_t x)
 	return x ? x : 1;
 }
 
+/* Two independent lanes take alternate words, so the multiply chains of
+ * a long string (a prompt) run side by side; they are folded together at
+ * the end. */
 uint64_t
 hash64(const void *data, size_t n, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = seed ^ (n * 0xc2b2ae3d27d4eb4fULL), w;
+	uint64_t h = seed ^ (n * 0xc2b2ae3d27d4eb4fULL), g = ~h, w;
 	size_t i;
 
-	for (i = 0; i + 8 <= n; i += 8)
+	for (i = 0; i + 16 <= n; i += 16) {
 		h = mix(h, rd64(p + i));
+		g = mix(g, rd64(p + i + 8));
+	}
+	if (i + 8 <= n) {
+		h = mix(h, rd64(p + i));
+		i += 8;
+	}
 	if (i < n) {
 		w = 0;
 		memcpy(&w, p + i, n - i);
-		h = mix(h, w ^ 0x9fb21c651e98df25ULL);
+		g = mix(g, w ^ 0x9fb21c651e98df25ULL);
 	}
-	return hash_u64(h);
+	return hash_u64(h ^ (g * 0x9e3779b97f4a7c15ULL));
 }
 
 struct strblk {

@@ -659,8 +659,10 @@ static inline int ctz64(uint64_t b)
  * paths at or below it is reset to JS_NONE first, so the last occurrence
  * wins even when it no longer holds a sub-path the earlier one had. Only
  * views written so far need it (none, the first time a key occurs). */
-static void reset_below(struct scan *s, const uint64_t *below)
+static inline void reset_below(struct scan *s, const uint64_t *below)
 {
+	if (((below[0] & s->set[0]) | (below[1] & s->set[1])) == 0)
+		return;
 	for (int w = 0; w < 2; w++) {
 		for (uint64_t b = below[w] & s->set[w]; b; b &= b - 1)
 			memset(&s->out[w * 64 + ctz64(b)], 0, sizeof *s->out);

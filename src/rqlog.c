@@ -38,15 +38,17 @@ class_size(unsigned k)
 	return k & 1 ? (uint64_t)2 << ((k + 1) / 2 + 2) : (uint64_t)3 << (k / 2 + 2);
 }
 
-/* The smallest class holding n > 0 bytes. */
+/* The smallest class holding n > 0 bytes: from 16 on, 3/4 of the power
+ * of two at or above n when that holds it, else that power of two. */
 static unsigned
 class_of(uint64_t n)
 {
-	unsigned k = 0;
+	unsigned b;
 
-	while (class_size(k) < n)
-		k++;
-	return k;
+	if (n <= 16)
+		return n > 8;
+	b = 64 - (unsigned)__builtin_clzll(n - 1);      /* 2^(b-1) < n <= 2^b */
+	return n <= (uint64_t)3 << (b - 2) ? 2 * b - 8 : 2 * b - 7;
 }
 
 static inline unsigned char *
@@ -104,25 +106,35 @@ put_varint(unsigned char *p, uint64_t v)
 	return k;
 }
 
-/* The code of the largest scale dividing v (a two's complement value). */
-static unsigned
-scale_of(uint64_t v)
+/* v divided by the largest scale dividing it, and that scale's code. The
+ * divisors are constants so that the compiler makes multiplications of
+ * them: this runs for every request. */
+static int64_t
+scaled(int64_t v, unsigned *k)
 {
-	unsigned k;
-
-	for (k = 3; k > 0; k--)
-		if ((int64_t)v % (int64_t)scales[k] == 0)
-			return k;
-	return 0;
+	if (v % 1000000 == 0) {
+		*k = 3;
+		return v / 1000000;
+	}
+	if (v % 1000 == 0) {
+		*k = 2;
+		return v / 1000;
+	}
+	if (v % 100 == 0) {
+		*k = 1;
+		return v / 100;
+	}
+	*k = 0;
+	return v;
 }
 
 /* A start delta's varint value, and back. */
 static uint64_t
 time_code(uint64_t d)
 {
-	unsigned k = scale_of(d);
+	unsigned k;
 
-	d = (uint64_t)((int64_t)d / (int64_t)scales[k]);
+	d = (uint64_t)scaled((int64_t)d, &k);
 	return (d << 1 ^ (0 - (d >> 63))) << 2 | k;
 }
 
@@ -152,12 +164,12 @@ void
 rqlog_append(struct rqlog *l, struct rqchain *c, const struct rqent *e)
 {
 	unsigned char buf[ENTRY_MAX];
-	uint64_t lat = (uint64_t)(e->end_us - e->time_us);
-	unsigned ls = scale_of(lat), k = c->used ? class_of(c->used) : 0;
+	unsigned ls, k = c->used ? class_of(c->used) : 0;
+	uint64_t lat = (uint64_t)scaled(e->end_us - e->time_us, &ls);
 	size_t n, i;
 
 	n = put_varint(buf, time_code((uint64_t)e->time_us - (c->used ? chain_base(l, c) : 0)));
-	n += put_varint(buf + n, lat / scales[ls] << 3 | ls << 1 | (e->prompt != 0));
+	n += put_varint(buf + n, lat << 3 | ls << 1 | (e->prompt != 0));
 	if (e->prompt) {
 		for (i = 0; i < 8; i++)
 			buf[n + i] = (unsigned char)(e->prompt >> (8 * i));

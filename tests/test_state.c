@@ -247,3 +247,52 @@ Test(state, any_report_from_states)
 	    "\"$L\" --by user -q $d/s.st > /dev/null 2>&1; rc=$?; rm -r $d; exit $rc"), 1,
 	    "a breakdown the state does not carry is refused");
 }
+
+static void
+last_sess(void *arg, uint64_t hash, const struct sess *s)
+{
+	if (s->rq.used)
+		*(uint64_t *)arg = hash;
+}
+
+/* A session request that names no session of its state is corruption,
+ * even under a valid checksum. */
+Test(state, orphan_session_request_refused)
+{
+	size_t len, slen, i, at = 0;
+	char *buf = fixture("sample.jsonl", &len), *st, err[256];
+	unsigned char h8[8];
+	uint64_t h = 0, sum;
+	struct agg a, b;
+
+	agg_init(&a, &aconf);
+	run_buffer(&rconf, buf, len, &a);
+	agg_each_sess(&a, last_sess, &h);
+	cr_assert_neq(h, 0, "the fixture has timed sessions");
+	st = save(&a, &slen);
+	for (i = 0; i < 8; i++)
+		h8[i] = (unsigned char)(h >> (8 * i));
+	for (i = 0; i + 8 <= slen - 8; i++)     /* the last copy of the hash: a request's */
+		if (memcmp(st + i, h8, 8) == 0)
+			at = i;
+	cr_assert_gt(at, 0);
+	st[at] ^= 1;
+	sum = hash64(st, slen - 8, 0x57a7e);
+	for (i = 0; i < 8; i++)
+		st[slen - 8 + i] = (char)(sum >> (8 * i));
+	agg_init(&b, &aconf);
+	cr_assert_eq(state_read((unsigned char *)st, slen, &b, keys, INT64_MIN, INT64_MAX, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "corrupt") != NULL, "%s", err);
+	agg_free(&b);
+	st[at] ^= 1;                            /* and the same bytes, intact, are read */
+	sum = hash64(st, slen - 8, 0x57a7e);
+	for (i = 0; i < 8; i++)
+		st[slen - 8 + i] = (char)(sum >> (8 * i));
+	agg_init(&b, &aconf);
+	cr_assert_eq(state_read((unsigned char *)st, slen, &b, keys, INT64_MIN, INT64_MAX, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(b.nsreqs, a.nsreqs);
+	agg_free(&b);
+	free(st);
+	agg_free(&a);
+	free(buf);
+}

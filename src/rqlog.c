@@ -220,13 +220,15 @@ get_varint(const unsigned char **pp)
 size_t
 rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, size_t *cap)
 {
-	const unsigned char *p = at(l, c->off), *end = p + c->used;
+	const unsigned char *p, *end;
 	uint64_t base = 0, t, x;
 	size_t n = 0;
 	int k;
 
 	if (c->used == 0)
 		return 0;
+	p = at(l, c->off);
+	end = p + c->used;
 	while (p < end) {
 		struct rqent *e;
 

@@ -401,6 +401,9 @@ check_counts(struct rbuf *r, const struct counts *c)
 {
 	check_time(r, c->first_us);
 	check_time(r, c->last_us);
+	if (c->timed && (c->first_us == INT64_MAX || c->last_us == INT64_MIN ||
+	    c->first_us > c->last_us))
+		r->bad = 1;     /* timed records without times: the span would overflow */
 	check_sum(r, c->lat_sum, c->lat_n, DAY_US);
 	check_sum(r, c->ttft_sum, c->ttft_n, DAY_US);
 	check_sum(r, c->lat_max, 1, DAY_US);

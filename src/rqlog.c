@@ -232,7 +232,8 @@ rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, s
 	while (p < end) {
 		struct rqent *e;
 
-		xgrow_uninit((void **)buf, cap, n + 1, sizeof(**buf));
+		if (n == *cap)
+			xgrow_uninit((void **)buf, cap, n + 1, sizeof(**buf));
 		e = &(*buf)[n++];
 		t = base + time_decode(get_varint(&p));
 		if (n == 1)

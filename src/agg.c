@@ -556,20 +556,6 @@ agg_merge_signals(struct agg *a, const struct agg *s)
 	}
 }
 
-/* Then their rows, while the day, minute and group tables are updated. */
-static void
-prefetch_rows(const struct agg *a, uint64_t user, uint64_t sess)
-{
-	uint32_t i;
-
-	if (user && (i = idmap_get(&a->user_map, user)) != UINT32_MAX)
-		__builtin_prefetch(&a->users[i].cost, 1);
-	if (sess && (i = idmap_get(&a->sess_map, sess)) != UINT32_MAX) {
-		__builtin_prefetch(&a->sess[i], 1);
-		__builtin_prefetch((const char *)&a->sess[i] + 64, 1);
-	}
-}
-
 void
 agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *keylen)
 {
@@ -581,7 +567,6 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 	idmap_prefetch(&a->user_map, user);
 	idmap_prefetch(&a->sess_map, sess);
 	grp_add(&a->total, r, 0, 0);
-	prefetch_rows(a, user, sess);
 	if (r->has & R_TIME) {
 		int64_t local = ltime_local(a->conf->tz, &a->tzc, r->time_us);
 

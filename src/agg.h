@@ -209,6 +209,13 @@ void agg_merge_slow(struct agg *a, const struct slow *s);
 /* Sorts the slow requests, slowest first, and keeps SLOW_KEEP of them. */
 void agg_slow_sort(struct agg *a);
 
+/* Between agg.c and session.c, the two files of this module: the session
+ * of a hash (created empty when new), adding a record with that session,
+ * merging src's sessions into a. */
+struct sess *session_get(struct agg *a, uint64_t hash);
+void session_add(struct agg *a, struct sess *s, const struct record *r, uint64_t user);
+void sessions_merge(struct agg *a, const struct agg *src);
+
 /* Counts helpers used by kpis. */
 void counts_merge(struct counts *dst, const struct counts *src);
 void grp_init(struct grp *g, double alpha);

@@ -305,16 +305,27 @@ latency(struct mlist *l, const struct agg *a)
 		mlist_null(l, "peak_requests_per_minute", MU_COUNT, MS_LATENCY);
 }
 
-/* Mean distinct users per bucket (week or month) of the day table. */
+static int32_t
+bucket_day(int32_t d)
+{
+	return d;
+}
+
+/* Mean distinct users per bucket (day, week or month) of the day table. */
 static double
 active_mean(const struct agg *a, int32_t (*bucket)(int32_t))
 {
 	struct idmap seen = { 0 };
 	struct idset pairs = { 0 };
-	size_t i, j, nb = 0;
+	size_t i, j, nb = 0, sum = 0;
 	uint64_t total = 0;
 	int isnew;
 
+	for (i = 0; i < a->days.len; i++)
+		sum += a->days.rows[i].users.len;
+	if (bucket == bucket_day)       /* each row is its own bucket */
+		return a->days.len ? (double)sum / (double)a->days.len : NAN;
+	idset_reserve(&pairs, sum);
 	for (i = 0; i < a->days.len; i++) {
 		const struct grp *g = &a->days.rows[i];
 		int32_t b = bucket((int32_t)g->num);
@@ -328,12 +339,6 @@ active_mean(const struct agg *a, int32_t (*bucket)(int32_t))
 	idmap_free(&seen);
 	idset_free(&pairs);
 	return nb ? (double)total / (double)nb : NAN;
-}
-
-static int32_t
-bucket_day(int32_t d)
-{
-	return d;
 }
 
 static void

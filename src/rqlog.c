@@ -80,7 +80,7 @@ buf_alloc(struct rqlog *l, unsigned k)
 		l->nunits = 1;          /* offset 0 means "no buffer" */
 	if (units > UINT32_MAX - l->nunits)
 		die_full();             /* 32 GiB of requests in one aggregate */
-	xtable_grow((void **)&l->units, &l->cap, (size_t)(l->nunits + units), 8);
+	xgrow_uninit((void **)&l->units, &l->cap, (size_t)(l->nunits + units), 8);
 	off = l->nunits;
 	l->nunits += (uint32_t)units;
 	return off;
@@ -232,7 +232,8 @@ rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, s
 	while (p < end) {
 		struct rqent *e;
 
-		xgrow_uninit((void **)buf, cap, n + 1, sizeof(**buf));
+		if (n == *cap)
+			xgrow_uninit((void **)buf, cap, n + 1, sizeof(**buf));
 		e = &(*buf)[n++];
 		t = base + time_decode(get_varint(&p));
 		if (n == 1)
@@ -290,6 +291,6 @@ rqlog_sort(struct rqent *e, size_t n)
 void
 rqlog_free(struct rqlog *l)
 {
-	xtable_free(l->units, l->cap, 8);
+	free(l->units);
 	memset(l, 0, sizeof(*l));
 }

@@ -24,8 +24,9 @@ struct rqchain {
 
 #define RQ_CLASSES 64
 
-/* The buffers of every chain of one aggregate, in one arena table
- * (xtable_grow). Zero-initialise before use. */
+/* The buffers of every chain of one aggregate, in one arena that grows by
+ * realloc (not a huge-page table: it fills from one end, so huge pages
+ * would only round its resident size up). Zero-initialise before use. */
 struct rqlog {
 	uint64_t *units;        /* owned */
 	size_t cap;             /* units allocated */

@@ -350,7 +350,9 @@ tgt "-j1 and -j$JOBS byte-identical" "$([ "$IDENT" = yes ] && echo ok || echo MI
 # one merge of them all: their size, the time to merge, and whether the
 # merged report equals the one-pass report byte for byte.
 SDIR=$DIR/states.$LINES
-if stale "$SDIR/.done" "$LOG"; then
+# Remade when the log or llmstat changed (a new llmstat may write another
+# state format version).
+if stale "$SDIR/.done" "$LOG" || stale "$SDIR/.done" "$LLMSTAT_SRC"; then
 	rm -rf "$SDIR" && mkdir -p "$SDIR"
 	awk -v d="$SDIR" '{ day = substr($0, index($0, "\"timestamp\":\"") + 13, 10); print > (d "/" day ".jsonl") }' "$LOG"
 	for f in "$SDIR"/*.jsonl; do

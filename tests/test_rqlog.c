@@ -79,8 +79,7 @@ Test(rqlog, empty_chain_reads_nothing)
 	rqlog_free(&l);
 }
 
-/* Many chains and many entries: the block table grows past its own
- * mapping (and moves). */
+/* Many chains and many entries: the arena grows (and moves) many times. */
 Test(rqlog, slabs)
 {
 	struct rqlog l = { 0 };

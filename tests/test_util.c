@@ -1,0 +1,102 @@
+/* test_util.c - the id maps and sets, and big tables: every key stays
+ * findable through growth, reserve and a copy in slot order (the order a
+ * merge reads a table in); a table keeps its contents when it moves into
+ * its own mapping and grows there. Checked against plain arrays. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define N 300000
+
+Test(util, idmap_copy_in_slot_order)
+{
+	struct idmap a = { 0 }, b = { 0 };
+	size_t i;
+	int isnew;
+
+	for (i = 0; i < N; i++) {               /* two sets of keys, as two workers' */
+		*idmap_put(&a, hash_u64(2 * i + 1), &isnew) = (uint32_t)i;
+		cr_assert(isnew);
+		*idmap_put(&b, hash_u64(2 * i + 2), &isnew) = (uint32_t)i;
+	}
+	idmap_reserve(&b, b.len + a.len);
+	for (i = 0; i < a.cap; i++) {           /* a merge: a's slots in order */
+		const struct idslot *s = &a.slots[i];
+		uint64_t k = (uint64_t)s->khi << 32 | s->klo;
+
+		if (k == 0)
+			continue;
+		*idmap_put(&b, k, &isnew) = s->val + N;
+		cr_assert(isnew);
+	}
+	cr_assert_eq(b.len, 2 * (size_t)N);
+	for (i = 0; i < N; i++) {
+		cr_assert_eq(idmap_get(&b, hash_u64(2 * i + 1)), i + N);
+		cr_assert_eq(idmap_get(&b, hash_u64(2 * i + 2)), i);
+	}
+	cr_assert_eq(idmap_get(&b, hash_u64(2 * (uint64_t)N + 7)), UINT32_MAX);
+	idmap_free(&a);
+	idmap_free(&b);
+}
+
+Test(util, idset_merge_in_slot_order)
+{
+	struct idset a = { 0 }, b = { 0 };
+	size_t i;
+
+	for (i = 0; i < N; i++) {
+		cr_assert_eq(idset_add(&a, hash_u64(i + 1)), 1);
+		if (i % 3 == 0)                 /* a third shared */
+			idset_add(&b, hash_u64(i + 1));
+		else
+			idset_add(&b, hash_u64(i + 1 + N));
+	}
+	idset_merge(&b, &a);
+	cr_assert_eq(b.len, (size_t)N + (size_t)N - (N + 2) / 3);
+	for (i = 0; i < N; i++)
+		cr_assert(idset_has(&b, hash_u64(i + 1)));
+	idset_free(&a);
+	idset_free(&b);
+}
+
+/* Past 4 MiB a table has its own mapping; growth moves it with mremap. */
+Test(util, xtable_grows_across_mappings)
+{
+	uint64_t *t = NULL;
+	size_t cap = 0, i, n = (16 << 20) / sizeof(*t);
+
+	for (i = 0; i < n; i++) {
+		if (i == cap)
+			xtable_grow((void **)&t, &cap, i + 1, sizeof(*t));
+		t[i] = i * 0x9e3779b97f4a7c15ULL;
+	}
+	cr_assert_geq(cap, n);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(t[i], i * 0x9e3779b97f4a7c15ULL, "item %zu lost", i);
+	xtable_free(t, cap, sizeof(*t));
+	t = xtable_zalloc(n, sizeof(*t));
+	for (i = 0; i < n; i += 4096)
+		cr_assert_eq(t[i], 0);
+	xtable_free(t, n, sizeof(*t));
+}
+
+Test(util, hash64_spreads_and_never_zero)
+{
+	char buf[64];
+	size_t n;
+
+	memset(buf, 0, sizeof(buf));
+	for (n = 0; n <= sizeof(buf); n++) {   /* every length and tail */
+		uint64_t h = hash64(buf, n, 5);
+
+		cr_assert_neq(h, 0);
+		cr_assert_neq(h, hash64(buf, n, 6), "the seed counts");
+		if (n)
+			cr_assert_neq(h, hash64(buf, n - 1, 5), "the length counts");
+	}
+	memcpy(buf, "0123456789abcdefghijklmnopqrstuvwxyz", 36);
+	cr_assert_neq(hash64(buf, 36, 1), hash64("0123456789abcdefghijklmnopqrstuvwxyZ", 36, 1));
+	cr_assert_neq(hash64(buf, 36, 1), hash64("1023456789abcdefghijklmnopqrstuvwxyz", 36, 1));
+}

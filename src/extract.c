@@ -188,7 +188,7 @@ dedup_key(const struct schema *s, const struct js_view *v)
 	for (i = 0; i < s->ndedup; i++) {
 		const struct js_view *x = &v[s->dedup[i]];
 
-		if (x->type == JS_NONE || x->type == JS_NULL || (x->type == JS_STRING && x->n == 0)) {
+		if (!schema_present(x)) {
 			if (s->dedup_all)
 				return 0;
 			continue;

@@ -2,6 +2,7 @@
  * apart by their magic bytes, and streams their decoded bytes. */
 #include "input.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -525,4 +526,69 @@ void input_close(struct input *in)
 		close(in->fd);
 	free(in->name);
 	free(in);
+}
+
+#define DIR_DEPTH 16            /* directories below an input directory */
+
+static int
+name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* A log file in a directory: .jsonl, .ndjson or .log, maybe .gz or .zst. */
+static int
+is_log_name(const char *name)
+{
+	static const char *const ext[] = { ".jsonl", ".ndjson", ".log" };
+	static const char *const comp[] = { "", ".gz", ".zst" };
+	size_t n = strlen(name), i, j, k;
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++) {
+			k = strlen(ext[i]) + strlen(comp[j]);
+			if (n > k && strncmp(name + n - k, ext[i], strlen(ext[i])) == 0 &&
+			    strcmp(name + n - strlen(comp[j]), comp[j]) == 0)
+				return 1;
+		}
+	return 0;
+}
+
+static int
+walk(const char *dir, int depth, int (*fn)(void *, const char *), void *ctx, int *found)
+{
+	struct dirent **list;
+	struct stat st;
+	char path[4096];
+	int n, i, bad = 0;
+
+	if ((n = scandir(dir, &list, NULL, name_cmp)) < 0) {
+		fprintf(stderr, "llmstat: %s: cannot read the directory\n", dir);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+		unsigned char t = list[i]->d_type;
+
+		if (name[0] != '.' && (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path)) {
+			if (t == DT_UNKNOWN || t == DT_LNK)     /* only then is a stat needed */
+				t = stat(path, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR :
+				    S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+			if (t == DT_DIR && depth < DIR_DEPTH)
+				bad |= walk(path, depth + 1, fn, ctx, found);
+			else if (t == DT_REG && is_log_name(name)) {
+				bad |= fn(ctx, path);
+				(*found)++;
+			}
+		}
+		free(list[i]);
+	}
+	free(list);
+	return bad;
+}
+
+int
+input_walk(const char *dir, int (*fn)(void *ctx, const char *path), void *ctx, int *found)
+{
+	return walk(dir, 0, fn, ctx, found);
 }

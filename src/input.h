@@ -47,4 +47,11 @@ long long input_size(const struct input *in);
 /* Closes the input and frees it; NULL is a no-op. */
 void input_close(struct input *in);
 
+/* Calls fn(ctx, path) for each log file under dir (~/.claude/projects):
+ * names ending in .jsonl, .ndjson or .log, also with .gz or .zst, in name
+ * order, subdirectories depth first (16 levels at most), hidden entries
+ * skipped. Adds the files to *found; returns the OR of fn's results, or 1
+ * when a directory cannot be read (named on stderr). */
+int input_walk(const char *dir, int (*fn)(void *ctx, const char *path), void *ctx, int *found);
+
 #endif

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -502,70 +501,10 @@ feed_state(struct rctx *rc, struct input *in)
 
 static int feed_path(struct rctx *rc, const char *path);
 
-#define DIR_DEPTH 16            /* directories below an input directory */
-
 static int
-name_cmp(const struct dirent **a, const struct dirent **b)
+feed_one(void *rc, const char *path)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-/* A log file in a directory: .jsonl, .ndjson or .log, maybe .gz or .zst. */
-static int
-is_log_name(const char *name)
-{
-	static const char *const ext[] = { ".jsonl", ".ndjson", ".log" };
-	static const char *const comp[] = { "", ".gz", ".zst" };
-	size_t n = strlen(name), i, j, k;
-
-	for (i = 0; i < 3; i++)
-		for (j = 0; j < 3; j++) {
-			k = strlen(ext[i]) + strlen(comp[j]);
-			if (n > k && strncmp(name + n - k, ext[i], strlen(ext[i])) == 0 &&
-			    strcmp(name + n - strlen(comp[j]), comp[j]) == 0)
-				return 1;
-		}
-	return 0;
-}
-
-/* A directory (~/.claude/projects): its log files, in name order, and its
- * subdirectories', depth first. */
-static int
-feed_dir(struct rctx *rc, const char *dir, int depth, int *found)
-{
-	struct dirent **list;
-	struct stat st;
-	char *path;
-	int n, i, bad = 0;
-
-	if ((n = scandir(dir, &list, NULL, name_cmp)) < 0) {
-		fprintf(stderr, "llmstat: %s: cannot read the directory\n", dir);
-		return 1;
-	}
-	for (i = 0; i < n; i++) {
-		const char *name = list[i]->d_name;
-		size_t len = strlen(dir) + strlen(name) + 2;
-
-		path = xmalloc(len);
-		snprintf(path, len, "%s/%s", dir, name);
-		unsigned char t = list[i]->d_type;
-
-		if (t == DT_UNKNOWN || t == DT_LNK)     /* only then is a stat needed */
-			t = stat(path, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR :
-			    S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-		if (name[0] != '.') {
-			if (t == DT_DIR && depth < DIR_DEPTH)
-				bad |= feed_dir(rc, path, depth + 1, found);
-			else if (t == DT_REG && is_log_name(name)) {
-				bad |= feed_path(rc, path);
-				(*found)++;
-			}
-		}
-		free(path);
-		free(list[i]);
-	}
-	free(list);
-	return bad;
+	return feed_path(rc, path);
 }
 
 static int
@@ -581,7 +520,7 @@ feed_path(struct rctx *rc, const char *path)
 	if (in == NULL && stat(path, &dst) == 0 && S_ISDIR(dst.st_mode)) {
 		int found = 0;
 
-		bad = feed_dir(rc, path, 0, &found);
+		bad = input_walk(path, feed_one, rc, &found);
 		if (found == 0)         /* most likely the wrong directory */
 			fprintf(stderr, "llmstat: %s: a directory with no log file "
 			    "(*.jsonl, *.ndjson, *.log, also .gz or .zst)\n", path);

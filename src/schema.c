@@ -272,8 +272,7 @@ pick(const struct schema *s, const struct js_view *v, int f, int *unit)
 	for (i = 0; i < s->ncand[f]; i++) {
 		const struct js_view *x = &v[s->cand[f][i].path];
 
-		if (x->type != JS_NONE && x->type != JS_NULL &&
-		    !(x->type == JS_STRING && x->n == 0)) {
+		if (schema_present(x)) {
 			*unit = s->cand[f][i].unit;
 			return x;
 		}
@@ -375,9 +374,7 @@ get_number(struct fillctx *c, int f, double *d, int *unit)
 	const struct js_view *x = pick(c->s, c->v, f, unit);
 
 	if (x == NULL)
-		return 0;
-	if (x->type == JS_STRING && x->n == 0)
-		return 0;
+		return 0;       /* absent, null or "" (see pick) */
 	if ((x->type != JS_NUMBER && x->type != JS_STRING) || js_number(x, d) < 0)
 		return reject(c, f);
 	return 1;
@@ -552,7 +549,7 @@ fill_status(struct fillctx *c)
 	for (i = 0; i < s->ncand[F_STATUS]; i++) {
 		const struct js_view *x = &c->v[s->cand[F_STATUS][i].path];
 
-		if (x->type == JS_NONE || x->type == JS_NULL || (x->type == JS_STRING && x->n == 0))
+		if (!schema_present(x))
 			continue;
 		if (x->type == JS_OBJECT || x->type == JS_ARRAY || x->type == JS_TRUE || x->type == JS_FALSE)
 			return reject(c, F_STATUS);
@@ -715,7 +712,7 @@ fill_signals(struct fillctx *c)
 	for (i = 0; i < s->nflags; i++) {
 		const struct js_view *x = &c->v[s->flag_path[i]];
 
-		if (x->type == JS_NONE || x->type == JS_NULL || (x->type == JS_STRING && x->n == 0))
+		if (!schema_present(x))
 			continue;
 		if ((b = js_bool(x)) < 0) {
 			(*c->invalid)++;

@@ -104,6 +104,13 @@ int schema_fill(const struct schema *s, const struct js_view *v,
                 struct record *rec, char *scratch, size_t cap,
                 const char **why, uint64_t *invalid);
 
+/* A value that counts as given: not absent, not null, not "". */
+static inline int
+schema_present(const struct js_view *x)
+{
+	return x->type != JS_NONE && x->type != JS_NULL && !(x->type == JS_STRING && x->n == 0);
+}
+
 /* Reads a time: a string (ISO 8601, or digits in unit when unit is set) or
  * an epoch number (unit, or told apart by magnitude). Returns 0 with *us,
  * -1 for an unreadable value, -2 for a JSON kind that cannot be a time. */

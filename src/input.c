@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,7 +45,6 @@ struct input {
 	char *name;
 	int is_reg;
 	long long size;                 /* regular files only, else -1 */
-	int mappable;                   /* regular file read from offset 0 */
 
 	unsigned char peek[PEEK_MAX];   /* plain/state: bytes read while peeking */
 	size_t peek_len, peek_pos;
@@ -63,8 +61,6 @@ struct input {
 	ZSTD_inBuffer zin;
 	int in_frame;                   /* a zstd frame is under way */
 
-	void *map;
-	size_t map_len;
 
 	char failure[160];              /* sticky error message, "" if none */
 };
@@ -241,7 +237,7 @@ static int open_fd(struct input *in, const char *path)
 	return 0;
 }
 
-/* Checks the descriptor's type and records size and mappability. */
+/* Checks the descriptor's type and records its size. */
 static int stat_fd(struct input *in)
 {
 	struct stat st;
@@ -260,7 +256,6 @@ static int stat_fd(struct input *in)
 	pos = in->owns_fd ? 0 : lseek(in->fd, 0, SEEK_CUR);     /* stdin may start further on */
 	if (pos < 0)
 		pos = 0;
-	in->mappable = pos == 0;
 	in->size = (long long)st.st_size - (long long)pos;
 	if (in->size < 0)
 		in->size = 0;
@@ -474,39 +469,6 @@ long input_read(struct input *in, char *buf, size_t cap, char *err, size_t errle
 	}
 }
 
-const char *input_map(struct input *in, size_t *len)
-{
-	static const char empty[1] = "";
-	struct stat st;
-	void *p;
-
-	if (in->kind != INPUT_PLAIN || !in->is_reg || !in->mappable)
-		return NULL;
-	if (in->map) {
-		*len = in->map_len;
-		return in->map;
-	}
-	if (fstat(in->fd, &st) < 0 || st.st_size < 0 ||
-	    (unsigned long long)st.st_size > SIZE_MAX)
-		return NULL;
-	if (st.st_size == 0) {
-		*len = 0;
-		return empty;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-	if (in->owns_fd) {      /* the mapping outlives the descriptor */
-		close(in->fd);
-		in->fd = -1;
-	}
-	in->map = p;
-	in->map_len = (size_t)st.st_size;
-	*len = in->map_len;
-	return in->map;
-}
-
 long long input_size(const struct input *in)
 {
 	return in->is_reg ? in->size : -1;
@@ -516,8 +478,6 @@ void input_close(struct input *in)
 {
 	if (!in)
 		return;
-	if (in->map)
-		munmap(in->map, in->map_len);
 	if (in->z_ready)
 		inflateEnd(&in->z);
 	ZSTD_freeDStream(in->zs);

@@ -35,12 +35,6 @@ enum input_kind input_kind(const struct input *in);
  * strerror. Concatenated gzip members and zstd frames are read in turn. */
 long input_read(struct input *in, char *buf, size_t cap, char *err, size_t errlen);
 
-/* For a plain regular file: maps the whole file read-only and returns it
- * with its length (an empty file gives a non-NULL pointer and 0). Returns
- * NULL when the input is not a plain regular file or cannot be mapped; the
- * caller then uses input_read. The mapping lives until input_close. */
-const char *input_map(struct input *in, size_t *len);
-
 /* Size in bytes of a regular file (compressed size for .gz/.zst), or -1. */
 long long input_size(const struct input *in);
 

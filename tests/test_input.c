@@ -270,37 +270,10 @@ Test(input, plain_file)
 	input_close(in);
 }
 
-Test(input, plain_map)
-{
-	char *text = make_payload(300000, 7);
-	char path[512], err[256];
-	struct input *in;
-	const char *m, *m2;
-	size_t len = 0, len2 = 0;
-	char buf[100];
-
-	mkpath(path, sizeof path, "map.jsonl");
-	write_file(path, text, 300000);
-	in = input_open(path, err, sizeof err);
-	cr_assert_not_null(in);
-	cr_assert_gt(input_read(in, buf, sizeof buf, err, sizeof err), 0);
-	m = input_map(in, &len);
-	cr_assert_not_null(m);
-	cr_assert_eq(len, 300000);
-	cr_assert_eq(memcmp(m, text, len), 0);
-	m2 = input_map(in, &len2);
-	cr_assert_eq(m2, m);
-	cr_assert_eq(len2, len);
-	input_close(in);
-	free(text);
-}
-
 Test(input, empty_file)
 {
 	char path[512], err[256], buf[16];
 	struct input *in;
-	const char *m;
-	size_t len = 99;
 
 	mkpath(path, sizeof path, "empty");
 	write_file(path, "", 0);
@@ -308,9 +281,6 @@ Test(input, empty_file)
 	cr_assert_not_null(in);
 	cr_assert_eq(input_kind(in), INPUT_PLAIN);
 	cr_assert_eq(input_size(in), 0);
-	m = input_map(in, &len);
-	cr_assert_not_null(m);
-	cr_assert_eq(len, 0);
 	cr_assert_eq(input_read(in, buf, sizeof buf, err, sizeof err), 0);
 	cr_assert_eq(input_read(in, buf, sizeof buf, err, sizeof err), 0);
 	input_close(in);
@@ -339,14 +309,12 @@ Test(input, state_magic)
 	size_t blen = sizeof body - 1;
 	char path[512], err[256];
 	struct input *in;
-	size_t len;
 
 	mkpath(path, sizeof path, "saved.state");
 	write_file(path, body, blen);
 	expect_content_caps(path, INPUT_STATE, body, blen);
 	in = input_open(path, err, sizeof err);
 	cr_assert_not_null(in);
-	cr_assert_null(input_map(in, &len));
 	cr_assert_eq(input_size(in), (long long)blen);
 	input_close(in);
 
@@ -418,7 +386,6 @@ Test(input, gzip_file)
 	char path[512], err[256];
 	struct input *in;
 	struct stat st;
-	size_t len;
 
 	mkpath(path, sizeof path, "log.jsonl");     /* no .gz: magic decides */
 	write_gzopen(path, "wb", text, 200000);
@@ -427,7 +394,6 @@ Test(input, gzip_file)
 
 	in = input_open(path, err, sizeof err);
 	cr_assert_not_null(in);
-	cr_assert_null(input_map(in, &len));
 	cr_assert_eq(stat(path, &st), 0);
 	cr_assert_eq(input_size(in), (long long)st.st_size);
 	input_close(in);
@@ -578,7 +544,6 @@ Test(input, zstd_file)
 	unsigned char *z = zst_simple(text, plen, &zlen);
 	char path[512], err[256];
 	struct input *in;
-	size_t len;
 
 	mkpath(path, sizeof path, "log.gz");        /* misleading name on purpose */
 	write_file(path, z, zlen);
@@ -586,7 +551,6 @@ Test(input, zstd_file)
 	expect_content(path, INPUT_ZSTD, 7, text, plen);
 	in = input_open(path, err, sizeof err);
 	cr_assert_not_null(in);
-	cr_assert_null(input_map(in, &len));
 	cr_assert_eq(input_size(in), (long long)zlen);
 	input_close(in);
 	free(text); free(z);
@@ -772,13 +736,11 @@ static void expect_stdin(const char *name, const void *data, size_t len, int slo
 	char err[256] = "";
 	struct input *in = input_open(name, err, sizeof err);
 	struct result r;
-	size_t mlen;
 
 	cr_assert_not_null(in, "%s", err);
 	cr_assert_str_eq(input_name(in), "<stdin>");
 	cr_assert_eq(input_kind(in), kind);
 	cr_assert_eq(input_size(in), -1);
-	cr_assert_null(input_map(in, &mlen));
 	read_all(in, cap, wlen, &r);
 	input_close(in);
 	restore_stdin(t, saved);
@@ -821,8 +783,7 @@ Test(input, stdin_regular_file)
 	char path[512], err[256];
 	int saved = dup(0), fd;
 	struct input *in;
-	const char *m;
-	size_t len;
+	struct result r;
 
 	mkpath(path, sizeof path, "redirect.jsonl");
 	write_file(path, text, strlen(text));
@@ -833,10 +794,11 @@ Test(input, stdin_regular_file)
 	in = input_open("-", err, sizeof err);
 	cr_assert_not_null(in);
 	cr_assert_eq(input_size(in), (long long)strlen(text));
-	m = input_map(in, &len);
-	cr_assert_not_null(m);
-	cr_assert_eq(len, strlen(text));
-	cr_assert_eq(memcmp(m, text, len), 0);
+	read_all(in, 7, strlen(text), &r);
+	cr_assert_eq(r.rc, 0, "%s", r.err);
+	cr_assert_eq(r.len, strlen(text));
+	cr_assert_eq(memcmp(r.data, text, r.len), 0);
+	free(r.data);
 	input_close(in);
 	cr_assert_eq(fcntl(0, F_GETFD), 0, "stdin must stay open");
 	dup2(saved, 0);

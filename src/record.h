@@ -46,7 +46,7 @@ struct record {
 	int64_t cost_pico;      /* USD * 1e12, from the log or the price table */
 	int64_t list_pico;      /* cost at list price, when R_LIST (cache savings) */
 	double rating;          /* 1-5 stars (or 0-10 NPS scale) */
-	uint64_t prompt_hash;   /* hash of the prompt text, 0 when absent */
+	struct strv prompt;     /* prompt text as logged (hashed only if needed) */
 	uint16_t has_score;     /* bit i: score[i] present */
 	uint16_t has_flag;      /* bit i: flag[i] present */
 	uint16_t flag;          /* bit i: flag i is true */

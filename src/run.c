@@ -47,6 +47,14 @@ struct lerr {                   /* a rejected line, for the report */
 	size_t col;             /* 1-based byte column, 0 when none */
 };
 
+#define PCACHE 16               /* models whose price a worker remembers */
+
+struct pcache {                 /* a model name (when it fits) and its price */
+	char name[48];
+	size_t n;               /* 0: empty */
+	const struct price *price;      /* NULL: not in the table */
+};
+
 struct worker {
 	const struct run_conf *conf;
 	struct agg agg;
@@ -60,9 +68,7 @@ struct worker {
 	struct lerr *errs;      /* the earliest max_messages rejected lines */
 	int nerr;
 	struct ltime_cache tzc;
-	char pmodel[128];       /* last model priced (when it fits), and its price */
-	size_t pmodel_n;        /* 0: nothing cached */
-	const struct price *pprice;
+	struct pcache pc[PCACHE];       /* models priced lately, by a cheap index */
 	pthread_t tid;
 	struct rctx *rc;
 };
@@ -135,6 +141,25 @@ is_blank(const char *p, size_t n)
 	return 1;
 }
 
+/* prices_find normalises the name (a few hundred instructions); logs
+ * repeat a handful of models, so each worker keeps the last ones found in
+ * a small table indexed by length and end bytes. */
+static const struct price *
+price_of(struct worker *w, const char *m, size_t n)
+{
+	struct pcache *c;
+
+	if (n == 0)
+		return prices_find(w->conf->prices, m, n);
+	c = &w->pc[(n * 7 + (unsigned char)m[0] + (unsigned char)m[n - 1] * 3) % PCACHE];
+	if (c->n == n && memcmp(c->name, m, n) == 0)
+		return c->price;
+	c->price = prices_find(w->conf->prices, m, n);
+	c->n = n < sizeof(c->name) ? n : 0;
+	memcpy(c->name, m, c->n);
+	return c->price;
+}
+
 static void
 price(struct worker *w, struct record *r)
 {
@@ -144,14 +169,7 @@ price(struct worker *w, struct record *r)
 		r->has &= ~(uint32_t)R_COST;
 	if (w->conf->prices == NULL || r->model.p == NULL)
 		return;
-	if (w->pmodel_n && w->pmodel_n == r->model.n && memcmp(w->pmodel, r->model.p, r->model.n) == 0)
-		pr = w->pprice;
-	else {
-		pr = prices_find(w->conf->prices, r->model.p, r->model.n);
-		w->pmodel_n = r->model.n < sizeof(w->pmodel) ? r->model.n : 0;
-		memcpy(w->pmodel, r->model.p, w->pmodel_n);
-		w->pprice = pr;
-	}
+	pr = price_of(w, r->model.p, r->model.n);
 	if (pr == NULL)
 		return;
 	r->list_pico = price_cost_pico(pr, r);

@@ -648,7 +648,8 @@ fill_prompt(struct fillctx *c)
 
 	if (x == NULL)
 		return 0;
-	c->rec->prompt_hash = hash64(x->p, x->n, 0x70726f6d7074ULL);
+	c->rec->prompt.p = x->p;
+	c->rec->prompt.n = x->n;
 	c->rec->has |= R_PROMPT;
 	return 0;
 }

@@ -89,13 +89,23 @@ sess_feature(struct agg *a, struct sess *s, int64_t t, uint64_t feat, const char
 
 /* Stores a timed request in its session's chain. The prompt is kept only
  * while no record has carried the regenerated field: once one has, the
- * logged flags decide regenerate_rate and prompts are never compared. */
+ * logged flags decide regenerate_rate and prompts are never compared (nor
+ * hashed: see prompt_hash). */
 static void
 sess_request(struct agg *a, struct sess *s, int64_t t, int64_t end, uint64_t prompt)
 {
 	struct rqent e = { t, end, a->total.c.has_regen ? 0 : prompt };
 
 	rqlog_append(&a->rq, &s->rq, &e);
+}
+
+/* The prompt's hash (0: none), computed only while prompts are compared. */
+static uint64_t
+prompt_hash(const struct agg *a, const struct record *r)
+{
+	if (r->prompt.p == NULL || a->total.c.has_regen)
+		return 0;
+	return hash64(r->prompt.p, r->prompt.n, 0x70726f6d7074ULL);
 }
 
 void
@@ -116,7 +126,7 @@ session_add(struct agg *a, struct sess *s, const struct record *r, uint64_t user
 	sess_user(s, t, user);
 	if (r->feature.p && t <= s->feature_us)   /* hashed only when it may win */
 		sess_feature(a, s, t, hash64(r->feature.p, r->feature.n, 2), r->feature.p, r->feature.n);
-	sess_request(a, s, t, end, r->prompt_hash);
+	sess_request(a, s, t, end, prompt_hash(a, r));
 	a->nsreqs++;
 }
 

@@ -472,7 +472,7 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 	if (user)
 		user_add(user_get(a, user, r->user.p, r->user.n), r);
 	if (sess)
-		session_add(a, session_get(a, sess), r, user);
+		session_add(a, sess, r, user);
 	if (!(r->has & R_COST))
 		unpriced_add(a, r->model.p ? r->model.p : "", r->model.p ? r->model.n : 0, 1);
 	if (r->has_score | r->has_flag)
@@ -571,11 +571,21 @@ tables_merge(struct agg *a, const struct agg *s)
 
 		user_merge(user_get(a, u->hash, u->id, strlen(u->id)), u);
 	}
-	sessions_merge(a, s);
+	if (s->nsess)
+		sessions_merge(a, s);
 	for (i = 0; i < s->nminutes; i++)
 		minute_add(a, s->minute_keys[i] * MINUTE_US, s->minute_counts[i]);
 	for (i = 0; i < s->nunpriced; i++)
 		unpriced_add(a, s->unpriced_names[i], strlen(s->unpriced_names[i]), s->unpriced_counts[i]);
+}
+
+int
+agg_fold(struct agg *a, struct agg *s)
+{
+	if (!conf_equal(a->conf, s->conf))
+		return -1;
+	sessions_move(a, s);
+	return agg_merge(a, s);
 }
 
 int

@@ -113,6 +113,32 @@ struct slow {
 
 #define SLOW_KEEP 1000          /* the slowest requests kept */
 
+/* What one request adds to its session: built by session_add and applied
+ * by the aggregate that owns the session (see struct agg_route). */
+struct sess_upd {
+	uint64_t sess;          /* session hash */
+	uint64_t user;          /* user hash, 0 none */
+	uint64_t prompt;        /* prompt hash, 0 none */
+	int64_t time_us;        /* INT64_MIN: untimed */
+	int64_t end_us;         /* time + latency */
+	int64_t cost_pico;      /* 0 when unpriced */
+	uint64_t feature;       /* feature hash; 0 with feature_s set: not hashed yet */
+	const char *feature_s;  /* NULL none; else valid until the owner applies it */
+	uint32_t feature_n;
+	int8_t success;         /* -1 none */
+	uint8_t error;
+};
+
+/* Sessions split between workers: a session whose hash falls in another
+ * part is handed to fn(ctx, part, update) instead of being added here, so
+ * each session lives in one worker's table (half the memory at -j2, and a
+ * merge without overlap). nparts <= 1: every session is added here. */
+struct agg_route {
+	int part, nparts;
+	void (*fn)(void *ctx, int part, const struct sess_upd *u);
+	void *ctx;
+};
+
 struct agg_conf {
 	double alpha;           /* sketch accuracy, 0.01 */
 	int64_t requery_us;     /* --requery-window */
@@ -163,6 +189,7 @@ struct agg {
 	uint64_t flag_n[SIGNALS_MAX], flag_true[SIGNALS_MAX];
 	struct strpool pool;
 	struct ltime_cache tzc;
+	struct agg_route route;        /* zero: no routing */
 };
 
 /* Adds a rating given apart from its request (PostHog's $ai_metric): it
@@ -185,6 +212,10 @@ void agg_add(struct agg *a, const struct record *r, char *const *keys, const siz
 /* Adds src into dst. Returns 0, or -1 when their settings differ (alpha,
  * requery window, zone). src is left unmodified. */
 int agg_merge(struct agg *dst, const struct agg *src);
+/* As agg_merge, but src's sessions are moved, not copied: src's session
+ * table is released as it is read, so the two never hold every session at
+ * once (the workers' aggregates at the end of a run). src keeps no session. */
+int agg_fold(struct agg *dst, struct agg *src);
 
 /* Merging single entries (used when loading a state file): each adds its
  * entry to a's table as agg_merge would. table is a group table index, or
@@ -213,8 +244,13 @@ void agg_slow_sort(struct agg *a);
  * of a hash (created empty when new), adding a record with that session,
  * merging src's sessions into a. */
 struct sess *session_get(struct agg *a, uint64_t hash);
-void session_add(struct agg *a, struct sess *s, const struct record *r, uint64_t user);
+void session_add(struct agg *a, uint64_t sess, const struct record *r, uint64_t user);
 void sessions_merge(struct agg *a, const struct agg *src);
+void sessions_move(struct agg *a, struct agg *src);
+
+/* Applies an update made by session_add (of this aggregate or another
+ * one's, routed here). Can't fail. */
+void agg_apply_sess(struct agg *a, const struct sess_upd *u);
 
 /* Counts helpers used by kpis. */
 void counts_merge(struct counts *dst, const struct counts *src);

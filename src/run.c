@@ -55,6 +55,12 @@ struct pcache {                 /* a model name (when it fits) and its price */
 	const struct price *price;      /* NULL: not in the table */
 };
 
+struct mblk {                   /* session updates bound for one worker */
+	struct mblk *next;
+	struct sess_upd *u;
+	size_t n, cap;
+};
+
 struct worker {
 	const struct run_conf *conf;
 	struct agg agg;
@@ -71,6 +77,8 @@ struct worker {
 	struct pcache pc[PCACHE];       /* models priced lately, by a cheap index */
 	pthread_t tid;
 	struct rctx *rc;
+	int id;
+	struct mblk **outb;     /* per worker: updates for its sessions, or NULL */
 };
 
 struct rctx {
@@ -87,6 +95,8 @@ struct rctx {
 	char **freebuf;         /* chunk buffers ready for reuse */
 	size_t *freecap, nfree, nbufs;
 	pthread_cond_t freed;
+	struct mblk **inbox;    /* per worker: blocks of updates handed to it */
+	struct mblk *spare;     /* applied blocks, for reuse */
 	const char **names;     /* file names, by index */
 	size_t nnames, names_cap;
 	struct agg *out;        /* state files merge straight into it */
@@ -362,6 +372,69 @@ chunk_done(struct rctx *rc, const struct chunk *ch, uint64_t lines)
 	pthread_mutex_unlock(&rc->mu);
 }
 
+/* Session routing (struct agg_route): a worker queues the updates of
+ * sessions another worker owns, hands them over after each chunk, and
+ * applies what it was handed before its next one. */
+static void
+route(void *ctx, int part, const struct sess_upd *u)
+{
+	struct worker *w = ctx;
+	struct rctx *rc = w->rc;
+	struct mblk *b = w->outb[part];
+
+	if (b == NULL) {
+		pthread_mutex_lock(&rc->mu);
+		if ((b = rc->spare) != NULL)
+			rc->spare = b->next;
+		pthread_mutex_unlock(&rc->mu);
+		if (b == NULL)
+			b = xcalloc(1, sizeof(*b));
+		b->n = 0;
+		w->outb[part] = b;
+	}
+	xgrow((void **)&b->u, &b->cap, b->n + 1, sizeof(*b->u));
+	b->u[b->n++] = *u;
+}
+
+static void
+route_flush(struct worker *w)
+{
+	struct rctx *rc = w->rc;
+
+	pthread_mutex_lock(&rc->mu);
+	for (int k = 0; k < rc->nw; k++) {
+		if (w->outb[k] == NULL)
+			continue;
+		w->outb[k]->next = rc->inbox[k];
+		rc->inbox[k] = w->outb[k];
+		w->outb[k] = NULL;
+	}
+	pthread_mutex_unlock(&rc->mu);
+}
+
+/* Applies the updates handed to worker w (called by w, or at the end). */
+static void
+route_drain(struct rctx *rc, struct worker *w)
+{
+	struct mblk *b, *next, *last = NULL;
+
+	pthread_mutex_lock(&rc->mu);
+	b = rc->inbox[w->id];
+	rc->inbox[w->id] = NULL;
+	pthread_mutex_unlock(&rc->mu);
+	if (b == NULL)
+		return;
+	for (next = b; next; next = next->next) {
+		for (size_t i = 0; i < next->n; i++)
+			agg_apply_sess(&w->agg, &next->u[i]);
+		last = next;
+	}
+	pthread_mutex_lock(&rc->mu);
+	last->next = rc->spare;
+	rc->spare = b;
+	pthread_mutex_unlock(&rc->mu);
+}
+
 static void
 do_chunk(struct worker *w, struct chunk *ch)
 {
@@ -370,6 +443,10 @@ do_chunk(struct worker *w, struct chunk *ch)
 	if (ch->dseq >= 0)
 		mark_duplicates(w, ch);
 	lines = each_line(w, ch, 0);
+	if (w->outb) {
+		route_flush(w);
+		route_drain(w->rc, w);
+	}
 	chunk_done(w->rc, ch, lines);
 }
 
@@ -602,6 +679,7 @@ worker_init(struct worker *w, struct rctx *rc)
 	const struct run_conf *c = rc->conf;
 
 	memset(w, 0, sizeof(*w));
+	w->id = (int)(w - rc->w);
 	w->conf = c;
 	w->rc = rc;
 	agg_init(&w->agg, c->agg);
@@ -611,6 +689,13 @@ worker_init(struct worker *w, struct rctx *rc)
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		w->key[t] = xmalloc(KEYBUF);
 	w->errs = xcalloc((size_t)(c->max_messages > 0 ? c->max_messages : 1), sizeof(*w->errs));
+	if (rc->nw > 1) {
+		w->outb = xcalloc((size_t)rc->nw, sizeof(*w->outb));
+		w->agg.route.part = w->id;
+		w->agg.route.nparts = rc->nw;
+		w->agg.route.fn = route;
+		w->agg.route.ctx = w;
+	}
 }
 
 static void
@@ -625,6 +710,7 @@ worker_free(struct worker *w)
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		free(w->key[t]);
 	free(w->errs);
+	free(w->outb);
 }
 
 static int
@@ -676,6 +762,14 @@ rctx_free(struct rctx *rc)
 
 	for (i = 0; i < rc->nfree; i++)
 		free(rc->freebuf[i]);
+	while (rc->spare) {
+		struct mblk *b = rc->spare;
+
+		rc->spare = b->next;
+		free(b->u);
+		free(b);
+	}
+	free(rc->inbox);
 	for (i = 0; i < rc->nnames; i++)
 		free((char *)rc->names[i]);
 	free(rc->info);
@@ -708,6 +802,7 @@ rctx_init(struct rctx *rc, const struct run_conf *c, int nw)
 	pthread_cond_init(&rc->freed, NULL);
 	rc->freebuf = xcalloc((size_t)nw * 2 + 2, sizeof(*rc->freebuf));
 	rc->freecap = xcalloc((size_t)nw * 2 + 2, sizeof(*rc->freecap));
+	rc->inbox = xcalloc((size_t)nw, sizeof(*rc->inbox));
 }
 
 /* Tells the aggregate which format each input was read as. */
@@ -770,12 +865,14 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 	for (i = 0; paths[i]; i++)
 		bad |= feed_path(&rc, paths[i]);
 	stop_workers(&rc);
+	for (i = 0; rc.nw > 1 && i < rc.nw; i++)       /* the last hand-overs */
+		route_drain(&rc, &rc.w[i]);
 	if (c->progress && rc.plast.tv_sec)
 		fputs("\r\033[K", stderr);    /* clear the progress line */
 	for (i = 0; i < rc.nw; i++)
 		rejected += rc.w[i].agg.rejected_lines;
 	for (i = 1; i < rc.nw; i++)             /* fold the workers into the first */
-		agg_merge(&rc.w[0].agg, &rc.w[i].agg);
+		agg_fold(&rc.w[0].agg, &rc.w[i].agg);
 	for (i = 0; c->prev && i < rc.nw; i++)
 		agg_merge(c->prev, &rc.w[i].prev);
 	agg_merge(&rc.w[0].agg, out);           /* states read so far, if any */

@@ -109,25 +109,59 @@ prompt_hash(const struct agg *a, const struct record *r)
 }
 
 void
-session_add(struct agg *a, struct sess *s, const struct record *r, uint64_t user)
+agg_apply_sess(struct agg *a, const struct sess_upd *u)
 {
-	int64_t t = (r->has & R_TIME) ? r->time_us : INT64_MIN;
-	int64_t end = t + ((r->has & R_LATENCY) ? r->latency_us : 0);
+	struct sess *s = session_get(a, u->sess);
+	int64_t t = u->time_us;
 
 	s->requests++;
-	s->cost += (r->has & R_COST) ? r->cost_pico : 0;
-	if (r->has & R_SUCCESS)
-		sess_outcome(s, t, r->success);
-	if (!(r->has & R_TIME))
+	s->cost += u->cost_pico;
+	if (u->success >= 0)
+		sess_outcome(s, t, u->success);
+	if (t == INT64_MIN)
 		return;
-	sess_last(s, t, end, r->error);
+	sess_last(s, t, u->end_us, u->error);
 	if (t < s->first_us)
 		s->first_us = t;
-	sess_user(s, t, user);
-	if (r->feature.p && t <= s->feature_us)   /* hashed only when it may win */
-		sess_feature(a, s, t, hash64(r->feature.p, r->feature.n, 2), r->feature.p, r->feature.n);
-	sess_request(a, s, t, end, prompt_hash(a, r));
+	sess_user(s, t, u->user);
+	if (u->feature_s && t <= s->feature_us)   /* hashed only when it may win */
+		sess_feature(a, s, t, u->feature ? u->feature : hash64(u->feature_s, u->feature_n, 2),
+		    u->feature_s, u->feature_n);
+	sess_request(a, s, t, u->end_us, u->prompt);
 	a->nsreqs++;
+}
+
+/* Adds a record to its session here, or hands it to the session's owner;
+ * a handed-over feature name is pooled here first, as the line it points
+ * into is gone by the time the owner applies it. */
+void
+session_add(struct agg *a, uint64_t sess, const struct record *r, uint64_t user)
+{
+	const struct agg_route *rt = &a->route;
+	int part = rt->nparts > 1 ? (int)((uint32_t)sess % (uint32_t)rt->nparts) : 0;
+	struct sess_upd u;
+
+	u.sess = sess;
+	u.user = user;
+	u.time_us = (r->has & R_TIME) ? r->time_us : INT64_MIN;
+	u.end_us = u.time_us + ((r->has & R_LATENCY) && u.time_us != INT64_MIN ? r->latency_us : 0);
+	u.cost_pico = (r->has & R_COST) ? r->cost_pico : 0;
+	u.success = (r->has & R_SUCCESS) ? (int8_t)r->success : -1;
+	u.error = r->error;
+	u.prompt = u.time_us != INT64_MIN ? prompt_hash(a, r) : 0;
+	u.feature = 0;
+	u.feature_s = r->feature.p;
+	u.feature_n = r->feature.n;
+	if (rt->nparts <= 1 || part == rt->part) {
+		agg_apply_sess(a, &u);
+		return;
+	}
+	if (u.feature_s && u.time_us != INT64_MIN) {
+		u.feature = hash64(u.feature_s, u.feature_n, 2);
+		u.feature_s = feat_name(a, u.feature, u.feature_s, u.feature_n);
+	} else
+		u.feature_s = NULL;
+	rt->fn(rt->ctx, part, &u);
 }
 
 static void
@@ -190,6 +224,24 @@ merge_prefetch(const struct agg *a, const struct agg *src, size_t i)
 	}
 }
 
+/* Adds session x of src (its hash h) to a, with its request chain. */
+static void
+sess_take(struct agg *a, const struct agg *src, uint64_t h, const struct sess *x,
+          struct rqent **e, size_t *cap)
+{
+	struct sess *d = session_get(a, h);
+	size_t j, n;
+
+	sess_merge(a, d, x);
+	if (d->rq.used == 0) {
+		rqlog_copy(&a->rq, &d->rq, &src->rq, &x->rq);
+		return;
+	}
+	n = rqlog_read(&src->rq, &x->rq, e, cap);
+	for (j = 0; j < n; j++)
+		sess_request(a, d, (*e)[j].time_us, (*e)[j].end_us, (*e)[j].prompt);
+}
+
 /* Merges src's sessions into a, their request chains included: copied
  * whole to a session new to a, else added one by one. */
 void
@@ -197,28 +249,49 @@ sessions_merge(struct agg *a, const struct agg *src)
 {
 	struct rqent *e = NULL;
 	const struct sess *x;
-	size_t cap = 0, i, j, n;
+	size_t cap = 0, i;
 	uint64_t h;
 
 	idmap_reserve(&a->sess_map, a->nsess + src->nsess);
 	a->nsreqs += src->nsreqs;
 	for (i = 0; i < src->sess_map.cap; i++) {
-		struct sess *d;
-
 		merge_prefetch(a, src, i + AHEAD);
-		if ((x = slot_sess(src, i, &h)) == NULL)
-			continue;
-		d = session_get(a, h);
-		sess_merge(a, d, x);
-		if (d->rq.used == 0) {
-			rqlog_copy(&a->rq, &d->rq, &src->rq, &x->rq);
-			continue;
-		}
-		n = rqlog_read(&src->rq, &x->rq, &e, &cap);
-		for (j = 0; j < n; j++)
-			sess_request(a, d, e[j].time_us, e[j].end_us, e[j].prompt);
+		if ((x = slot_sess(src, i, &h)) != NULL)
+			sess_take(a, src, h, x, &e, &cap);
 	}
 	free(e);
+}
+
+#define RELEASE_EVERY 8192      /* sessions moved between page releases */
+
+void
+sessions_move(struct agg *a, struct agg *src)
+{
+	struct rqent *e = NULL;
+	uint64_t *hash = xmalloc(src->nsess * sizeof(*hash) + 1);
+	const struct sess *x;
+	size_t cap = 0, i;
+	uint64_t h;
+
+	for (i = 0; i < src->sess_map.cap; i++)         /* hashes by row */
+		if ((x = slot_sess(src, i, &h)) != NULL)
+			hash[x - src->sess] = h;
+	idmap_free(&src->sess_map);
+	idmap_reserve(&a->sess_map, a->nsess + src->nsess);
+	a->nsreqs += src->nsreqs;
+	for (i = 0; i < src->nsess; i++) {
+		sess_take(a, src, hash[i], &src->sess[i], &e, &cap);
+		if ((i + 1) % RELEASE_EVERY == 0)
+			xtable_release(src->sess, src->sess_cap, sizeof(*src->sess), i + 1);
+	}
+	free(e);
+	free(hash);
+	xtable_free(src->sess, src->sess_cap, sizeof(*src->sess));
+	src->sess = NULL;
+	src->nsess = src->sess_cap = 0;
+	src->nsreqs = 0;
+	rqlog_free(&src->rq);
+	memset(&src->rq, 0, sizeof(src->rq));
 }
 
 void

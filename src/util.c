@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 static void
 oom(void)
@@ -117,6 +118,16 @@ xtable_zalloc(size_t n, size_t elem)
 	if (n * elem < TABLE_BIG)
 		return xcalloc(n, elem);
 	return table_map(n * elem);     /* fresh mappings read as zeros */
+}
+
+void
+xtable_release(void *p, size_t cap, size_t elem, size_t upto)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p, b = (a + upto * elem) & ~(page - 1);
+
+	if (p != NULL && cap * elem >= TABLE_BIG && b > a)
+		madvise(p, b - a, MADV_DONTNEED);
 }
 
 void

@@ -1400,8 +1400,9 @@ same_output(const char *what, const char *ref, const char *got)
 	    what, got + (i > 40 ? i - 40 : 0));
 }
 
+/* report: "" for the summary, or a report name (it comes first). */
 static void
-order_case(int logged, const char *extra)
+order_case_r(const char *report, int logged, const char *extra)
 {
 	struct dataset d;
 	char sorted[64], shuffled[64], part[3][64], args[1024];
@@ -1423,24 +1424,24 @@ order_case(int logged, const char *extra)
 	write_file(&d, s, third, 2 * third + 17, part[1]);
 	write_file(&d, s, 2 * third + 17, d.n, part[2]);
 
-	snprintf(args, sizeof(args), "-f json -j1 %s %s", extra, sorted);
+	snprintf(args, sizeof(args), "%s -f json -j1 %s %s", report, extra, sorted);
 	ref = run_llmstat(args, 0);
 	for (j = 0; j < 3; j++) {
 		char what[128];
 
-		snprintf(args, sizeof(args), "-f json %s %s %s", jobs[j], extra, shuffled);
+		snprintf(args, sizeof(args), "%s -f json %s %s %s", report, jobs[j], extra, shuffled);
 		out = run_llmstat(args, 0);
 		snprintf(what, sizeof(what), "shuffled %s %s", jobs[j], extra);
 		same_output(what, ref, out);
 		free(out);
-		snprintf(args, sizeof(args), "-f json %s %s %s %s %s", jobs[j], extra, part[0], part[1], part[2]);
+		snprintf(args, sizeof(args), "%s -f json %s %s %s %s %s", report, jobs[j], extra, part[0], part[1], part[2]);
 		out = run_llmstat(args, 0);
 		snprintf(what, sizeof(what), "3 files %s %s", jobs[j], extra);
 		same_output(what, ref, out);
 		free(out);
 	}
 	/* the sorted file with -j2 too */
-	snprintf(args, sizeof(args), "-f json -j2 %s %s", extra, sorted);
+	snprintf(args, sizeof(args), "%s -f json -j2 %s %s", report, extra, sorted);
 	out = run_llmstat(args, 0);
 	same_output("sorted -j2", ref, out);
 	free(out);
@@ -1448,6 +1449,12 @@ order_case(int logged, const char *extra)
 	free(o);
 	free(s);
 	free(d.r);
+}
+
+static void
+order_case(int logged, const char *extra)
+{
+	order_case_r("", logged, extra);
 }
 
 Test(oracle, order_independent_logged)
@@ -1558,4 +1565,12 @@ Test(oracle, data_quality)
 Test(oracle, data_quality_where)
 {
 	dq_case("--where model=test-model-b", DQ_REQUESTS - 2);
+}
+
+/* Sessions live in the table of one worker each (-j2, -j3): the reports
+ * built from sessions and users must not see the split. */
+Test(oracle, order_independent_sessions_users)
+{
+	order_case_r("sessions", 0, "");
+	order_case_r("users", 1, "");
 }

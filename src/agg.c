@@ -353,8 +353,8 @@ pooled(struct agg *a, const struct strv *v)
 	return v->p ? strpool_add(&a->pool, v->p, v->n) : NULL;
 }
 
-static int
-cmp_slow(const void *x, const void *y)
+int
+agg_slow_cmp(const void *x, const void *y)
 {
 	const struct slow *a = x, *b = y;
 	int c;
@@ -376,12 +376,12 @@ void
 agg_slow_sort(struct agg *a)
 {
 	if (a->nslow)
-		qsort(a->slow, a->nslow, sizeof(*a->slow), cmp_slow);
+		qsort(a->slow, a->nslow, sizeof(*a->slow), agg_slow_cmp);
 	if (a->nslow > SLOW_KEEP)
 		a->nslow = SLOW_KEEP;
 }
 
-/* Keeps a slow request; the SLOW_KEEP slowest under cmp_slow's total order
+/* Keeps a slow request; the SLOW_KEEP slowest under agg_slow_cmp's total order
  * survive any trimming, so the result does not depend on order. */
 static void
 slow_push(struct agg *a, const struct slow *s)

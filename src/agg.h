@@ -223,12 +223,13 @@ int agg_fold(struct agg *dst, struct agg *src);
 void agg_merge_grp(struct agg *a, int table, const struct grp *g);
 void agg_merge_user(struct agg *a, const struct user *u);
 void agg_merge_sess(struct agg *a, uint64_t hash, const struct sess *s);
-/* Calls fn for every session with its hash, in no particular order. */
+/* Calls fn for every session with its hash, by hash. */
 void agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg);
 /* Adds a request to its session, which must be in a already: returns 0,
  * or -1 (nothing done) when it is not. */
 int agg_merge_sreq(struct agg *a, const struct sreq *q);
-/* Calls fn for every stored session request, in no particular order. */
+/* Calls fn for every stored session request: sessions by hash, each
+ * session's requests by (start, end, prompt). */
 void agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void *arg);
 /* Re-queries and inferred regenerations: pairs of consecutive requests of
  * a session, by time, within the re-query window / with the same prompt. */
@@ -237,6 +238,9 @@ void agg_merge_minute(struct agg *a, int64_t minute, uint64_t count);
 void agg_merge_unpriced(struct agg *a, const char *model, uint64_t count);
 void agg_merge_signals(struct agg *a, const struct agg *s);
 void agg_merge_slow(struct agg *a, const struct slow *s);
+/* The order of slow requests (struct slow): slowest first, ties broken by
+ * every other field, so the SLOW_KEEP kept never depend on input order. */
+int agg_slow_cmp(const void *x, const void *y);
 /* Sorts the slow requests, slowest first, and keeps SLOW_KEEP of them. */
 void agg_slow_sort(struct agg *a);
 

@@ -192,16 +192,44 @@ slot_sess(const struct agg *a, size_t i, uint64_t *hash)
 	return &a->sess[sl->val];
 }
 
+static int
+slot_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct agg *a = ctx;
+	uint64_t h1 = 0, h2 = 0;
+
+	slot_sess(a, *(const size_t *)x, &h1);
+	slot_sess(a, *(const size_t *)y, &h2);
+	return (h1 > h2) - (h1 < h2);
+}
+
+/* The occupied slots of sess_map, by session hash; *n of them. */
+static size_t *
+slots_by_hash(const struct agg *a, size_t *n)
+{
+	size_t *o = xmalloc(a->nsess * sizeof(*o) + 1), i;
+	uint64_t h;
+
+	*n = 0;
+	for (i = 0; i < a->sess_map.cap; i++)
+		if (slot_sess(a, i, &h) != NULL)
+			o[(*n)++] = i;
+	qsort_r(o, *n, sizeof(*o), slot_cmp, (void *)a);
+	return o;
+}
+
 void
 agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg)
 {
-	const struct sess *x;
-	uint64_t h;
-	size_t i;
+	size_t n, i, *o = slots_by_hash(a, &n);
+	uint64_t h = 0;
 
-	for (i = 0; i < a->sess_map.cap; i++)
-		if ((x = slot_sess(a, i, &h)) != NULL)
-			fn(arg, h, x);
+	for (i = 0; i < n; i++) {
+		const struct sess *x = slot_sess(a, o[i], &h);
+
+		fn(arg, h, x);
+	}
+	free(o);
 }
 
 #define AHEAD 8         /* slots looked ahead when merging sessions */
@@ -316,14 +344,14 @@ void
 agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void *arg)
 {
 	struct rqent *e = NULL;
-	const struct sess *x;
-	size_t cap = 0, i, j, n;
+	size_t cap = 0, i, j, n, ns, *o = slots_by_hash(a, &ns);
 	struct sreq q;
 
-	for (i = 0; i < a->sess_map.cap; i++) {
-		if ((x = slot_sess(a, i, &q.sess)) == NULL)
-			continue;
+	for (i = 0; i < ns; i++) {
+		const struct sess *x = slot_sess(a, o[i], &q.sess);
+
 		n = rqlog_read(&a->rq, &x->rq, &e, &cap);
+		rqlog_sort(e, n);
 		for (j = 0; j < n; j++) {
 			q.time_us = e[j].time_us;
 			q.end_us = e[j].end_us;
@@ -331,6 +359,7 @@ agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void
 			fn(arg, &q);
 		}
 	}
+	free(o);
 	free(e);
 }
 

@@ -68,6 +68,66 @@ put_str(struct wbuf *b, const char *s)
 		memcpy(wroom(b, n), s, n);
 }
 
+/* Tables are written in an order of their keys, not of their rows, so a
+ * state is the same bytes whatever the thread count or the order of the
+ * lines that made it. */
+struct ord {
+	uint64_t k;
+	size_t i;
+};
+
+static int
+ord_cmp(const void *x, const void *y)
+{
+	const struct ord *a = x, *b = y;
+
+	if (a->k != b->k)
+		return a->k < b->k ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Row indexes 0..n-1 sorted by key(ctx, i); the caller frees them. */
+static struct ord *
+order_by(size_t n, uint64_t (*key)(const void *, size_t), const void *ctx)
+{
+	struct ord *o = xmalloc(n * sizeof(*o) + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		o[i].k = key(ctx, i);
+		o[i].i = i;
+	}
+	qsort(o, n, sizeof(*o), ord_cmp);
+	return o;
+}
+
+static uint64_t
+grp_key(const void *ctx, size_t i)
+{
+	const struct grp *g = &((const struct gtable *)ctx)->rows[i];
+
+	return g->key || g->hash ? g->hash : (uint64_t)g->num ^ (UINT64_C(1) << 63);
+}
+
+static uint64_t
+user_key(const void *ctx, size_t i)
+{
+	return ((const struct agg *)ctx)->users[i].hash;
+}
+
+static uint64_t
+minute_key(const void *ctx, size_t i)
+{
+	return (uint64_t)((const struct agg *)ctx)->minute_keys[i] ^ (UINT64_C(1) << 63);
+}
+
+static int
+u64_cmp(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
 /* The fields of struct counts, in file order. */
 #define COUNTS_U64(X) X(requests) X(errors) X(s4xx) X(s5xx) X(rate_limited) \
 	X(timeouts) X(cache_hits) X(priced) X(unpriced) X(in_tok) X(out_tok) \
@@ -117,10 +177,19 @@ put_grp(struct wbuf *b, const struct grp *g)
 	put_sketch(b, &g->cost);
 	put_sketch(b, &g->tok);
 	put_sketch(b, &g->tpot);
-	put_u64(b, g->users.len);
-	for (i = 0; i < g->users.cap; i++)
-		if (g->users.keys[i])
-			put_u64(b, g->users.keys[i]);
+	{
+		uint64_t *k = xmalloc(g->users.len * sizeof(*k) + 1);
+		size_t n = 0;
+
+		for (i = 0; i < g->users.cap; i++)
+			if (g->users.keys[i])
+				k[n++] = g->users.keys[i];
+		qsort(k, n, sizeof(*k), u64_cmp);
+		put_u64(b, n);
+		for (i = 0; i < n; i++)
+			put_u64(b, k[i]);
+		free(k);
+	}
 }
 
 static void
@@ -146,6 +215,31 @@ put_settings(struct wbuf *b, const struct agg *a, const char *const keys[AGG_MAX
 		put_str(b, a->conf->flag_names[t]);
 }
 
+/* The SLOW_KEEP slowest requests, in agg_slow_cmp's order: the ones any
+ * merge would keep (an aggregate holds up to twice that between trims). */
+static void
+put_slow(struct wbuf *b, const struct agg *a)
+{
+	struct slow *o = xmalloc(a->nslow * sizeof(*o) + 1);
+	size_t i, n = a->nslow < SLOW_KEEP ? a->nslow : SLOW_KEEP;
+
+	if (a->nslow)
+		memcpy(o, a->slow, a->nslow * sizeof(*o));
+	qsort(o, a->nslow, sizeof(*o), agg_slow_cmp);
+	put_u64(b, n);
+	for (i = 0; i < n; i++) {
+		const struct slow *sl = &o[i];
+
+		put_i64(b, sl->latency_us);
+		put_i64(b, sl->time_us);
+		put_str(b, sl->request);
+		put_str(b, sl->model);
+		put_str(b, sl->user);
+		put_i64(b, sl->status);
+	}
+	free(o);
+}
+
 static void
 put_signals(struct wbuf *b, const struct agg *a)
 {
@@ -160,15 +254,7 @@ put_signals(struct wbuf *b, const struct agg *a)
 		put_u64(b, a->flag_n[i]);
 		put_u64(b, a->flag_true[i]);
 	}
-	put_u64(b, a->nslow);
-	for (size_t k = 0; k < a->nslow; k++) {
-		put_i64(b, a->slow[k].latency_us);
-		put_i64(b, a->slow[k].time_us);
-		put_str(b, a->slow[k].request);
-		put_str(b, a->slow[k].model);
-		put_str(b, a->slow[k].user);
-		put_i64(b, a->slow[k].status);
-	}
+	put_slow(b, a);
 }
 
 static void
@@ -178,13 +264,14 @@ put_tables(struct wbuf *b, const struct agg *a)
 	int t;
 
 	put_grp(b, &a->total);
-	put_u64(b, a->days.len);
-	for (i = 0; i < a->days.len; i++)
-		put_grp(b, &a->days.rows[i]);
-	for (t = 0; t < a->conf->ntables; t++) {
-		put_u64(b, a->groups[t].len);
-		for (i = 0; i < a->groups[t].len; i++)
-			put_grp(b, &a->groups[t].rows[i]);
+	for (t = -1; t < a->conf->ntables; t++) {
+		const struct gtable *g = t < 0 ? &a->days : &a->groups[t];
+		struct ord *o = order_by(g->len, grp_key, g);
+
+		put_u64(b, g->len);
+		for (i = 0; i < g->len; i++)
+			put_grp(b, &g->rows[o[i].i]);
+		free(o);
 	}
 }
 
@@ -235,28 +322,54 @@ put_sreq(void *arg, const struct sreq *q)
 	put_u64(b, q->prompt);
 }
 
+static int
+unpriced_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct agg *a = ctx;
+
+	return strcmp(a->unpriced_names[*(const size_t *)x], a->unpriced_names[*(const size_t *)y]);
+}
+
+/* Unpriced models by name (names are unique). */
+static void
+put_unpriced(struct wbuf *b, const struct agg *a)
+{
+	size_t *o = xmalloc(a->nunpriced * sizeof(*o) + 1), i;
+
+	for (i = 0; i < a->nunpriced; i++)
+		o[i] = i;
+	qsort_r(o, a->nunpriced, sizeof(*o), unpriced_cmp, (void *)a);
+	put_u64(b, a->nunpriced);
+	for (i = 0; i < a->nunpriced; i++) {
+		put_str(b, a->unpriced_names[o[i]]);
+		put_u64(b, a->unpriced_counts[o[i]]);
+	}
+	free(o);
+}
+
 static void
 put_rest(struct wbuf *b, const struct agg *a)
 {
 	size_t i;
 
+	struct ord *o = order_by(a->nusers, user_key, a);
+
 	put_u64(b, a->nusers);
 	for (i = 0; i < a->nusers; i++)
-		put_user(b, &a->users[i]);
+		put_user(b, &a->users[o[i].i]);
+	free(o);
 	put_u64(b, a->nsess);
 	agg_each_sess(a, put_sess, b);
 	put_u64(b, a->nsreqs);
 	agg_each_sreq(a, put_sreq, b);
+	o = order_by(a->nminutes, minute_key, a);
 	put_u64(b, a->nminutes);
 	for (i = 0; i < a->nminutes; i++) {
-		put_i64(b, a->minute_keys[i]);
-		put_u64(b, a->minute_counts[i]);
+		put_i64(b, a->minute_keys[o[i].i]);
+		put_u64(b, a->minute_counts[o[i].i]);
 	}
-	put_u64(b, a->nunpriced);
-	for (i = 0; i < a->nunpriced; i++) {
-		put_str(b, a->unpriced_names[i]);
-		put_u64(b, a->unpriced_counts[i]);
-	}
+	free(o);
+	put_unpriced(b, a);
 }
 
 int

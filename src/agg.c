@@ -40,6 +40,7 @@ agg_init(struct agg *a, const struct agg_conf *conf)
 	memset(a, 0, sizeof(*a));
 	a->conf = conf;
 	a->last_day = a->last_minute = INT64_MIN;
+	a->rq_budget = rqspill_budget();
 	grp_init(&a->total, conf->alpha);
 	for (int i = 0; i < SIGNALS_MAX; i++)
 		ddsketch_init(&a->score[i].sk, conf->alpha);
@@ -72,6 +73,7 @@ agg_free(struct agg *a)
 	idmap_free(&a->sess_map);
 	xtable_free(a->sess, a->sess_cap, sizeof(*a->sess));
 	rqlog_free(&a->rq);
+	rqspill_free(&a->spill);
 	idmap_free(&a->feat_map);
 	free(a->feat_names);
 	idmap_free(&a->minute_map);

@@ -13,6 +13,7 @@
 #include "ltime.h"
 #include "record.h"
 #include "rqlog.h"
+#include "rqspill.h"
 #include "util.h"
 
 #define FB_BINS 12
@@ -160,8 +161,10 @@ struct agg {
 	struct idmap sess_map;  /* session hash -> sess index */
 	struct sess *sess;
 	size_t nsess, sess_cap;
-	struct rqlog rq;        /* the sessions' timed requests */
-	uint64_t nsreqs;        /* entries in rq */
+	struct rqlog rq;        /* the sessions' timed requests, in memory */
+	struct rqspill spill;   /* ... and those written out (past rq_budget bytes) */
+	size_t rq_budget;
+	uint64_t nsreqs;        /* entries in rq and spill */
 	struct idmap feat_map;  /* feature hash -> feat_names index */
 	const char **feat_names;        /* pooled */
 	size_t nfeat, feat_cap;

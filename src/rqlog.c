@@ -288,6 +288,19 @@ rqlog_sort(struct rqent *e, size_t n)
 	}
 }
 
+size_t
+rqlog_bytes(const struct rqlog *l)
+{
+	return (size_t)l->nunits * 8;
+}
+
+void
+rqlog_reset(struct rqlog *l)
+{
+	l->nunits = 0;
+	memset(l->free, 0, sizeof(l->free));
+}
+
 void
 rqlog_free(struct rqlog *l)
 {

@@ -52,6 +52,13 @@ size_t rqlog_read(const struct rqlog *l, const struct rqchain *c,
  * requests "by time" that every report uses, whatever the input order. */
 void rqlog_sort(struct rqent *e, size_t n);
 
+/* Bytes the chains take (what the budget of rqspill is measured in). */
+size_t rqlog_bytes(const struct rqlog *l);
+
+/* Forgets every chain (their owners must zero their struct rqchain) and
+ * keeps the arena for reuse. */
+void rqlog_reset(struct rqlog *l);
+
 void rqlog_free(struct rqlog *l);
 
 #endif

@@ -91,12 +91,16 @@ sess_feature(struct agg *a, struct sess *s, int64_t t, uint64_t feat, const char
  * while no record has carried the regenerated field: once one has, the
  * logged flags decide regenerate_rate and prompts are never compared (nor
  * hashed: see prompt_hash). */
+static void spill(struct agg *a);
+
 static void
 sess_request(struct agg *a, struct sess *s, int64_t t, int64_t end, uint64_t prompt)
 {
 	struct rqent e = { t, end, a->total.c.has_regen ? 0 : prompt };
 
 	rqlog_append(&a->rq, &s->rq, &e);
+	if (rqlog_bytes(&a->rq) > a->rq_budget)
+		spill(a);
 }
 
 /* The prompt's hash (0: none), computed only while prompts are compared. */
@@ -192,36 +196,45 @@ slot_sess(const struct agg *a, size_t i, uint64_t *hash)
 	return &a->sess[sl->val];
 }
 
-static int
-slot_cmp(const void *x, const void *y, void *ctx)
+static uint64_t
+slot_hash(const struct agg *a, size_t i)
 {
-	const struct agg *a = ctx;
-	uint64_t h1 = 0, h2 = 0;
+	const struct idslot *sl = &a->sess_map.slots[i];
 
-	slot_sess(a, *(const size_t *)x, &h1);
-	slot_sess(a, *(const size_t *)y, &h2);
-	return (h1 > h2) - (h1 < h2);
+	return (uint64_t)sl->khi << 32 | sl->klo;
 }
 
-/* The occupied slots of sess_map, by session hash; *n of them. */
+/* The occupied slots of sess_map, by session hash; *n of them. With held,
+ * only those of sessions with requests in memory. */
 static size_t *
-slots_by_hash(const struct agg *a, size_t *n)
+slots_by_hash(const struct agg *a, size_t *n, int held)
 {
 	size_t *o = xmalloc(a->nsess * sizeof(*o) + 1), i;
+	const struct sess *x;
 	uint64_t h;
 
 	*n = 0;
 	for (i = 0; i < a->sess_map.cap; i++)
-		if (slot_sess(a, i, &h) != NULL)
+		if ((x = slot_sess(a, i, &h)) != NULL && (!held || x->rq.used))
 			o[(*n)++] = i;
-	qsort_r(o, *n, sizeof(*o), slot_cmp, (void *)a);
+	/* A key sits at or a little after the slot its top bits name, so
+	 * slot order is hash order but for short probe runs (and the few
+	 * keys that wrapped to the front): an insertion sort is linear. */
+	for (i = 1; i < *n; i++) {
+		size_t t = o[i], j = i;
+
+		h = slot_hash(a, t);
+		for (; j > 0 && slot_hash(a, o[j - 1]) > h; j--)
+			o[j] = o[j - 1];
+		o[j] = t;
+	}
 	return o;
 }
 
 void
 agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg)
 {
-	size_t n, i, *o = slots_by_hash(a, &n);
+	size_t n, i, *o = slots_by_hash(a, &n, 0);
 	uint64_t h = 0;
 
 	for (i = 0; i < n; i++) {
@@ -263,6 +276,8 @@ sess_take(struct agg *a, const struct agg *src, uint64_t h, const struct sess *x
 	sess_merge(a, d, x);
 	if (d->rq.used == 0) {
 		rqlog_copy(&a->rq, &d->rq, &src->rq, &x->rq);
+		if (rqlog_bytes(&a->rq) > a->rq_budget)
+			spill(a);
 		return;
 	}
 	n = rqlog_read(&src->rq, &x->rq, e, cap);
@@ -288,6 +303,7 @@ sessions_merge(struct agg *a, const struct agg *src)
 			sess_take(a, src, h, x, &e, &cap);
 	}
 	free(e);
+	rqspill_copy(&a->spill, &src->spill);
 }
 
 #define RELEASE_EVERY 8192      /* sessions moved between page releases */
@@ -314,6 +330,7 @@ sessions_move(struct agg *a, struct agg *src)
 	}
 	free(e);
 	free(hash);
+	rqspill_move(&a->spill, &src->spill);
 	xtable_free(src->sess, src->sess_cap, sizeof(*src->sess));
 	src->sess = NULL;
 	src->nsess = src->sess_cap = 0;
@@ -340,47 +357,152 @@ agg_merge_sreq(struct agg *a, const struct sreq *q)
 	return 0;
 }
 
+/* ---- The sessions' requests in order: memory and spilled runs merged. ---- */
+
+/* The in-memory requests as a sorted stream: sessions by hash, each
+ * session's by (start, end, prompt). */
+struct memsrc {
+	const struct agg *a;
+	size_t *slot, nslot, k; /* sessions with requests in memory, by hash */
+	struct rqent *e;
+	size_t cap, n, i;
+	uint64_t hash;
+};
+
+static int
+mem_next(void *ctx, struct rqkey *key)
+{
+	struct memsrc *m = ctx;
+
+	while (m->i == m->n) {
+		const struct sess *x;
+
+		if (m->k == m->nslot)
+			return 0;
+		x = slot_sess(m->a, m->slot[m->k++], &m->hash);
+		m->n = rqlog_read(&m->a->rq, &x->rq, &m->e, &m->cap);
+		rqlog_sort(m->e, m->n);
+		m->i = 0;
+	}
+	key->sess = m->hash;
+	key->time_us = m->e[m->i].time_us;
+	key->end_us = m->e[m->i].end_us;
+	key->prompt = m->e[m->i].prompt;
+	m->i++;
+	return 1;
+}
+
+static void
+mem_open(struct memsrc *m, const struct agg *a)
+{
+	memset(m, 0, sizeof(*m));
+	m->a = a;
+	m->slot = slots_by_hash(a, &m->nslot, 1);
+}
+
+static void
+mem_close(struct memsrc *m)
+{
+	free(m->slot);
+	free(m->e);
+}
+
+/* Writes the in-memory requests out as one sorted run and empties every
+ * chain; when no temporary file can be had they stay (and grow) here. */
+static void
+spill(struct agg *a)
+{
+	struct memsrc m;
+	struct rqkey k;
+	size_t i;
+
+	if (rqspill_begin(&a->spill) < 0) {
+		a->rq_budget = SIZE_MAX;
+		return;
+	}
+	mem_open(&m, a);
+	while (mem_next(&m, &k))
+		rqspill_put(&a->spill, &k);
+	rqspill_end(&a->spill);
+	for (i = 0; i < m.nslot; i++)
+		memset(&a->sess[a->sess_map.slots[m.slot[i]].val].rq, 0, sizeof(a->sess[0].rq));
+	mem_close(&m);
+	rqlog_reset(&a->rq);
+}
+
+struct sreq_fn {
+	void (*fn)(void *, const struct sreq *);
+	void *arg;
+};
+
+static void
+to_sreq(void *ctx, const struct rqkey *k)
+{
+	const struct sreq_fn *f = ctx;
+	struct sreq q = { k->sess, k->time_us, k->end_us, k->prompt };
+
+	f->fn(f->arg, &q);
+}
+
 void
 agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void *arg)
 {
-	struct rqent *e = NULL;
-	size_t cap = 0, i, j, n, ns, *o = slots_by_hash(a, &ns);
-	struct sreq q;
+	struct sreq_fn f = { fn, arg };
+	struct memsrc m;
 
-	for (i = 0; i < ns; i++) {
-		const struct sess *x = slot_sess(a, o[i], &q.sess);
-
-		n = rqlog_read(&a->rq, &x->rq, &e, &cap);
-		rqlog_sort(e, n);
-		for (j = 0; j < n; j++) {
-			q.time_us = e[j].time_us;
-			q.end_us = e[j].end_us;
-			q.prompt = e[j].prompt;
-			fn(arg, &q);
-		}
-	}
-	free(o);
-	free(e);
+	mem_open(&m, a);
+	rqspill_merge(&a->spill, mem_next, &m, to_sreq, &f);
+	mem_close(&m);
 }
 
-/* Each session's requests sorted by time; pairs of neighbours counted. */
+struct pairs {
+	int64_t window;
+	uint64_t requery, regen;
+	struct sreq prev;
+	int have;
+};
+
+/* Consecutive requests of one session: a re-query when the second starts
+ * within the window after the first ended; a regeneration when both carry
+ * the same prompt. */
+static void
+count_pair(void *ctx, const struct sreq *q)
+{
+	struct pairs *p = ctx;
+	int64_t gap;
+
+	if (p->have && p->prev.sess == q->sess) {
+		gap = q->time_us - p->prev.end_us;
+		p->requery += gap >= 0 && gap <= p->window;
+		p->regen += p->prev.prompt != 0 && p->prev.prompt == q->prompt;
+	}
+	p->prev = *q;
+	p->have = 1;
+}
+
+/* Pairs are counted within sessions, so sessions may come in any order:
+ * row order while nothing was spilled, the merged stream otherwise. */
 void
 agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen)
 {
+	struct pairs p = { a->conf->requery_us, 0, 0, { 0, 0, 0, 0 }, 0 };
 	struct rqent *e = NULL;
 	size_t cap = 0, i, j, n;
-	int64_t gap;
 
-	*requery = *regen = 0;
-	for (i = 0; i < a->nsess; i++) {
-		n = rqlog_read(&a->rq, &a->sess[i].rq, &e, &cap);
-		rqlog_sort(e, n);
-		for (j = 0; j + 1 < n; j++) {
-			gap = e[j + 1].time_us - e[j].end_us;
-			*requery += gap >= 0 && gap <= a->conf->requery_us;
-			*regen += e[j].prompt != 0 && e[j].prompt == e[j + 1].prompt;
+	if (a->spill.nruns > 0) {
+		agg_each_sreq(a, count_pair, &p);
+	} else {
+		for (i = 0; i < a->nsess; i++) {
+			n = rqlog_read(&a->rq, &a->sess[i].rq, &e, &cap);
+			rqlog_sort(e, n);
+			for (j = 0; j < n; j++) {
+				struct sreq q = { i + 1, e[j].time_us, e[j].end_us, e[j].prompt };
+
+				count_pair(&p, &q);
+			}
 		}
+		free(e);
 	}
-	free(e);
+	*requery = p.requery;
+	*regen = p.regen;
 }
-

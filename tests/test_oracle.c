@@ -1597,7 +1597,8 @@ slurp(const char *path, size_t *len)
 
 /* A saved state is output too: the same bytes whatever the thread count
  * or the order of the lines (tables are written in key order). */
-Test(oracle, state_bytes_order_independent)
+static void
+state_case(void)
 {
 	struct dataset d;
 	char sorted[64], shuffled[64], st[4][64], args[1024];
@@ -1632,4 +1633,66 @@ Test(oracle, state_bytes_order_independent)
 	free(o);
 	free(s);
 	free(d.r);
+}
+
+Test(oracle, state_bytes_order_independent)
+{
+	state_case();
+}
+
+/* Session request times past a memory budget go to sorted runs in a
+ * temporary file (rqspill). With a budget of a few bytes every request is
+ * its own run (and past 64 runs they are merged into one), yet the figures
+ * must still be the oracle's and the output the same bytes as in memory. */
+static void
+spill_case(const char *budget)
+{
+	struct dataset d;
+	char *mem, *out;
+
+	unsetenv("LLMSTAT_SPILL_BYTES");
+	mem = summary_run(&d, 0, "");
+	free(d.r);
+	setenv("LLMSTAT_SPILL_BYTES", budget, 1);
+	out = summary_run(&d, 0, "");
+	check_summary(&d, out, "summary, request times spilled");
+	same_output("spilled", mem, out);
+	free(out);
+	free(mem);
+	free(d.r);
+	order_case(0, "");
+	unsetenv("LLMSTAT_SPILL_BYTES");
+}
+
+Test(oracle, spilled_request_times)
+{
+	spill_case("1");
+	spill_case("3000");
+}
+
+/* No temporary file to be had: a warning, and the times stay in memory. */
+Test(oracle, spill_without_tmpdir)
+{
+	struct dataset d;
+	char *mem, *out;
+
+	mem = summary_run(&d, 0, "");
+	free(d.r);
+	setenv("LLMSTAT_SPILL_BYTES", "1", 1);
+	setenv("TMPDIR", "/nonexistent/llmstat", 1);
+	out = summary_run(&d, 0, "");
+	unsetenv("TMPDIR");
+	unsetenv("LLMSTAT_SPILL_BYTES");
+	check_summary(&d, out, "summary, no temporary directory");
+	same_output("no tmpdir", mem, out);
+	free(out);
+	free(mem);
+	free(d.r);
+}
+
+Test(oracle, state_bytes_spilled)
+{
+	setenv("LLMSTAT_SPILL_BYTES", "2000", 1);
+	state_case();
+	unsetenv("LLMSTAT_SPILL_BYTES");
 }

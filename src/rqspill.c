@@ -1,0 +1,331 @@
+/* rqspill.c - sorted runs of session requests in a temporary file. */
+#include "rqspill.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define RQSPILL_MAX_RUNS 64     /* more are merged into one */
+#define WBUF_KEYS 2048          /* keys buffered before a write (64 KiB) */
+#define RBUF_KEYS 1024          /* keys read at a time from each run */
+
+size_t
+rqspill_budget(void)
+{
+	const char *e = getenv("LLMSTAT_SPILL_BYTES");
+	char *end;
+	unsigned long long v;
+
+	if (e && *e) {
+		v = strtoull(e, &end, 10);
+		if (*end == '\0' && v > 0)
+			return (size_t)v;
+	}
+	return (size_t)2 << 20;
+}
+
+static void
+die_io(const char *what)
+{
+	fprintf(stderr, "llmstat: temporary file: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void
+own_fd(struct rqspill *s, int fd)
+{
+	xgrow((void **)&s->fds, &s->fdcap, s->nfds + 1, sizeof(*s->fds));
+	s->fds[s->nfds++] = fd;
+}
+
+/* An unnamed file in $TMPDIR (or /tmp), or -1. */
+static int
+temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if (snprintf(path, sizeof(path), "%s/llmstat-XXXXXX", dir) >= (int)sizeof(path))
+		return -1;
+	if ((fd = mkstemp(path)) >= 0)
+		unlink(path);
+	return fd;
+}
+
+int
+rqspill_begin(struct rqspill *s)
+{
+	if (s->failed)
+		return -1;
+	if (!s->have_fd) {
+		if ((s->fd = temp_file()) < 0) {
+			s->failed = 1;
+			fprintf(stderr, "llmstat: no temporary file in %s (%s): session request "
+			    "times stay in memory\n", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+			    strerror(errno));
+			return -1;
+		}
+		own_fd(s, s->fd);
+		s->have_fd = 1;
+	}
+	if (s->wbuf == NULL)
+		s->wbuf = xmalloc(WBUF_KEYS * sizeof(struct rqkey));
+	s->wlen = 0;
+	s->wn = 0;
+	s->woff = s->end;
+	return 0;
+}
+
+static void
+flush(struct rqspill *s)
+{
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < s->wlen) {
+		w = pwrite(s->fd, s->wbuf + done, s->wlen - done, s->end);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			die_io("write");
+		done += (size_t)w;
+		s->end += w;
+	}
+	s->wlen = 0;
+}
+
+void
+rqspill_put(struct rqspill *s, const struct rqkey *k)
+{
+	if (s->wlen + sizeof(*k) > WBUF_KEYS * sizeof(*k))
+		flush(s);
+	memcpy(s->wbuf + s->wlen, k, sizeof(*k));
+	s->wlen += sizeof(*k);
+	s->wn++;
+}
+
+static void
+add_run(struct rqspill *s, int fd, off_t off, uint64_t n)
+{
+	xgrow((void **)&s->runs, &s->cap, s->nruns + 1, sizeof(*s->runs));
+	s->runs[s->nruns].fd = fd;
+	s->runs[s->nruns].off = off;
+	s->runs[s->nruns++].n = n;
+}
+
+/* ---- Merging: a binary heap of sources, each a run or memory. ---- */
+
+struct src {
+	const struct rqrun *run;        /* NULL: the memory source */
+	uint64_t left;                  /* keys not yet read from the run */
+	off_t pos;
+	struct rqkey *buf;
+	size_t i, n;
+	struct rqkey cur;
+};
+
+static int
+key_less(const struct rqkey *a, const struct rqkey *b)
+{
+	if (a->sess != b->sess)
+		return a->sess < b->sess;
+	if (a->time_us != b->time_us)
+		return a->time_us < b->time_us;
+	if (a->end_us != b->end_us)
+		return a->end_us < b->end_us;
+	return a->prompt < b->prompt;
+}
+
+static void
+fill(struct src *r)
+{
+	size_t want = r->left < RBUF_KEYS ? (size_t)r->left : RBUF_KEYS, got = 0;
+	ssize_t k;
+
+	while (got < want * sizeof(struct rqkey)) {
+		k = pread(r->run->fd, (char *)r->buf + got, want * sizeof(struct rqkey) - got, r->pos);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			die_io("read");
+		got += (size_t)k;
+		r->pos += k;
+	}
+	r->left -= want;
+	r->i = 0;
+	r->n = want;
+}
+
+/* The source's next key into cur; 0 when it has none. */
+static int
+advance(struct src *r, int (*mem)(void *, struct rqkey *), void *mctx)
+{
+	if (r->run == NULL)
+		return mem(mctx, &r->cur);
+	if (r->i == r->n) {
+		if (r->left == 0)
+			return 0;
+		fill(r);
+	}
+	r->cur = r->buf[r->i++];
+	return 1;
+}
+
+static void
+sift_down(struct src **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct src *t;
+
+		if (l < n && key_less(&h[l]->cur, &h[m]->cur))
+			m = l;
+		if (l + 1 < n && key_less(&h[l + 1]->cur, &h[m]->cur))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+void
+rqspill_merge(const struct rqspill *s, int (*mem)(void *, struct rqkey *), void *mctx,
+              void (*fn)(void *, const struct rqkey *), void *arg)
+{
+	size_t k = s->nruns + 1, n = 0, i;
+	struct src *src = xcalloc(k, sizeof(*src)), **heap = xcalloc(k, sizeof(*heap));
+
+	for (i = 0; i < k; i++) {
+		struct src *r = &src[i];
+
+		if (i < s->nruns) {
+			r->run = &s->runs[i];
+			r->left = r->run->n;
+			r->pos = r->run->off;
+			r->buf = xmalloc(RBUF_KEYS * sizeof(*r->buf));
+		}
+		if (advance(r, mem, mctx))
+			heap[n++] = r;
+	}
+	for (i = n; i-- > 0;)
+		sift_down(heap, n, i);
+	while (n > 0) {
+		fn(arg, &heap[0]->cur);
+		if (!advance(heap[0], mem, mctx))
+			heap[0] = heap[--n];
+		sift_down(heap, n, 0);
+	}
+	for (i = 0; i < k; i++)
+		free(src[i].buf);
+	free(src);
+	free(heap);
+}
+
+static int
+no_mem(void *ctx, struct rqkey *k)
+{
+	(void)ctx;
+	(void)k;
+	return 0;
+}
+
+static void
+put_key(void *arg, const struct rqkey *k)
+{
+	rqspill_put(arg, k);
+}
+
+/* Merges every run into one new run of s's own file. */
+static void
+compact(struct rqspill *s)
+{
+	struct rqspill old = *s;
+
+	s->runs = NULL;
+	s->nruns = s->cap = 0;
+	if (rqspill_begin(s) < 0)
+		die_io("open");
+	rqspill_merge(&old, no_mem, NULL, put_key, s);
+	flush(s);
+	add_run(s, s->fd, s->woff, s->wn);
+	free(old.runs);
+}
+
+void
+rqspill_end(struct rqspill *s)
+{
+	flush(s);
+	if (s->wn)
+		add_run(s, s->fd, s->woff, s->wn);
+	s->wn = 0;
+	if (s->nruns > RQSPILL_MAX_RUNS)
+		compact(s);
+}
+
+void
+rqspill_move(struct rqspill *d, struct rqspill *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nruns; i++)
+		add_run(d, s->runs[i].fd, s->runs[i].off, s->runs[i].n);
+	for (i = 0; i < s->nfds; i++)
+		own_fd(d, s->fds[i]);
+	free(s->runs);
+	free(s->fds);
+	free(s->wbuf);
+	memset(s, 0, sizeof(*s));
+	if (d->nruns > RQSPILL_MAX_RUNS)
+		compact(d);
+}
+
+void
+rqspill_copy(struct rqspill *d, const struct rqspill *s)
+{
+	size_t i, j;
+	int *dup_of = xmalloc(s->nfds * sizeof(*dup_of) + 1);
+
+	for (j = 0; j < s->nfds; j++) {
+		if ((dup_of[j] = dup(s->fds[j])) < 0)
+			die_io("dup");
+		own_fd(d, dup_of[j]);
+	}
+	for (i = 0; i < s->nruns; i++)
+		for (j = 0; j < s->nfds; j++)
+			if (s->fds[j] == s->runs[i].fd)
+				add_run(d, dup_of[j], s->runs[i].off, s->runs[i].n);
+	free(dup_of);
+	if (d->nruns > RQSPILL_MAX_RUNS)
+		compact(d);
+}
+
+uint64_t
+rqspill_count(const struct rqspill *s)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < s->nruns; i++)
+		n += s->runs[i].n;
+	return n;
+}
+
+void
+rqspill_free(struct rqspill *s)
+{
+	for (size_t i = 0; i < s->nfds; i++)
+		close(s->fds[i]);
+	free(s->fds);
+	free(s->runs);
+	free(s->wbuf);
+	memset(s, 0, sizeof(*s));
+}

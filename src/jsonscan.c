@@ -436,22 +436,27 @@ static inline size_t skip_ws(const char *p, size_t pos, size_t n)
 	return pos;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Bit i set: x's byte i is '"', '\\' or below 0x20. */
+static inline unsigned special16(__m128i x)
+{
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+	                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* Position of the first '"', '\\' or byte < 0x20 at or after pos (n if none). */
 static inline size_t find_special(const char *p, size_t pos, size_t n)
 {
 #if defined(__SSE2__) && defined(__GNUC__)
-	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1F);
-
 	while (pos + 16 <= n) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + pos));
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl));
-		int bits;
+		unsigned bits = special16(_mm_loadu_si128((const __m128i *)(const void *)(p + pos)));
 
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-		bits = _mm_movemask_epi8(m);
 		if (bits)
-			return pos + (size_t)__builtin_ctz((unsigned)bits);
+			return pos + (size_t)__builtin_ctz(bits);
 		pos += 16;
 	}
 #endif
@@ -514,6 +519,61 @@ static size_t num_scan(const char *p, size_t pos, size_t n, struct num *r)
 bad:
 	r->at = pos;
 	return SIZE_MAX;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Bit i set: p[i] is an ASCII digit, for the 16 bytes at p. */
+static inline uint32_t digits16(const char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i ge0 = _mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1));
+	__m128i le9 = _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1));
+
+	return (uint32_t)_mm_movemask_epi8(_mm_and_si128(ge0, le9));
+}
+
+/* The digits run at q[k] (k < 16) within a 16-byte window whose non-digits
+ * are the bits of nd (bits 16 up set): its length, 16 - k at most. */
+static inline uint32_t run16(uint32_t nd, uint32_t k)
+{
+	return (uint32_t)__builtin_ctz(nd >> k);
+}
+#endif
+
+/* The end of the number at pos, the same as num_scan's. A number that
+ * ends inside 16 readable bytes is matched on one digit mask, without
+ * byte loops; anything else (or any error) goes through num_scan. */
+static inline size_t num_end(const char *p, size_t pos, size_t n, struct num *r)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	if (n - pos >= 16) {
+		const char *q = p + pos;
+		uint32_t nd = ~digits16(q), i = q[0] == '-', k;
+
+		if (nd >> i & 1)
+			goto slow;
+		i += q[i] == '0' ? 1 : run16(nd, i);
+		if (i < 16 && q[i] == '.') {
+			k = i + 1;
+			if (k == 16 || run16(nd, k) == 0)
+				goto slow;
+			i = k + run16(nd, k);
+		}
+		if (i < 16 && (q[i] | 0x20) == 'e') {
+			k = i + 1;
+			if (k < 16 && (q[k] == '+' || q[k] == '-'))
+				k++;
+			if (k == 16 || run16(nd, k) == 0)
+				goto slow;
+			i = k + run16(nd, k);
+		}
+		/* the window ran out, or a digit follows a leading zero */
+		if (i < 16 && (nd >> i & 1))
+			return pos + i;
+	}
+slow:
+#endif
+	return num_scan(p, pos, n, r);
 }
 
 /* ---- The scanner. ---- */
@@ -609,10 +669,12 @@ static size_t scan_literal(struct scan *s, size_t pos, uint8_t *type)
 	static const char *const lit[3] = { "true", "false", "null" };
 	static const uint8_t types[3] = { JS_TRUE, JS_FALSE, JS_NULL };
 	int i = s->p[pos] == 't' ? 0 : s->p[pos] == 'f' ? 1 : 2;
-	size_t len = strlen(lit[i]), have = s->n - pos;
+	size_t len = i == 1 ? 5 : 4, have = s->n - pos;
 
 	*type = types[i];
-	if (have >= len && memcmp(s->p + pos, lit[i], len) == 0)
+	/* The first byte chose lit[i]; a memcmp of constant length is inlined. */
+	if (have >= len && memcmp(s->p + pos + 1, lit[i] + 1, 3) == 0 &&
+	    (len == 4 || s->p[pos + 4] == 'e'))
 		return pos + len;
 	if (have < len && memcmp(s->p + pos, lit[i], have) == 0)
 		return fail_at(s, ERR_EOF, s->n);
@@ -628,7 +690,7 @@ static const char *value_error(char c)
 	return "expected a value";
 }
 
-static void record(struct scan *s, int32_t node, uint8_t type,
+static inline void record(struct scan *s, int32_t node, uint8_t type,
                    size_t a, size_t b, int esc)
 {
 	int32_t pidx = s->nodes[node].pidx;
@@ -757,6 +819,39 @@ static int32_t match_key(struct scan *s, int32_t node, const char *k,
 	return c;
 }
 
+#if defined(__SSE2__) && defined(__x86_64__)
+/* match_key for a key of klen < 16 bytes without escapes, given the 16
+ * bytes x that start it: hashes and compares x itself, the bytes past the
+ * key masked out of the hash and left out of the compare. */
+static inline int32_t match_short(struct scan *s, int32_t node, __m128i x,
+                                  uint32_t klen)
+{
+	const struct js_node *nodes = s->nodes, *nd = &nodes[node];
+	const int32_t *slots = s->slots + nd->hoff;
+	uint64_t lo8 = (uint64_t)_mm_cvtsi128_si64(x);
+	unsigned want = (1u << klen) - 1;
+	uint32_t h;
+
+	if (klen < 8)
+		lo8 &= (UINT64_C(1) << (klen * 8)) - 1;
+	for (h = key_hash(lo8, klen);; h++) {
+		int32_t c = slots[h & nd->hmask];
+		unsigned eq;
+
+		if (c < 0)
+			return -1;
+		if (nodes[c].klen != klen)
+			continue;
+		eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_loadu_si128(
+		    (const __m128i *)(const void *)nodes[c].k16)));
+		if ((~eq & want) == 0) {
+			reset_below(s, nodes[c].below);
+			return c;
+		}
+	}
+}
+#endif
+
 static int32_t match_index(const struct scan *s, const struct frame *f)
 {
 	if (f->node < 0)
@@ -783,10 +878,18 @@ static struct frame *push(struct scan *s, size_t pos, int32_t target, int arr)
 	return f;
 }
 
+static inline int is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Each state handles the byte it expects first: compact JSON (no
+ * whitespace between tokens, as in log lines) goes straight through, and
+ * whitespace takes a detour back into the same state. */
 static int scan_run(struct scan *s)
 {
 	const char *p = s->p;
-	size_t n = s->n, pos = 0, a;
+	size_t n = s->n, pos = 0, a, b;
 	int32_t target = s->nodes ? 0 : -1;
 	struct frame *f = NULL;
 	struct num num;
@@ -794,11 +897,23 @@ static int scan_run(struct scan *s)
 	int esc;
 
 value:
-	pos = skip_ws(p, pos, n);
 	if (pos >= n)
 		return fail(s, ERR_EOF, n);
 	a = pos;
+	esc = 0;
+	if (p[pos] == '"') {    /* the most frequent value first */
+		b = scan_string(s, pos + 1, &esc);
+		if (b == SIZE_MAX)
+			return -1;
+		a++;
+		pos = b + 1;
+		type = JS_STRING;
+		goto got;
+	}
 	switch (p[pos]) {
+	case ' ': case '\t': case '\n': case '\r':
+		pos = skip_ws(p, pos, n);
+		goto value;
 	case '{': case '[':
 		if (s->depth == JS_MAX_DEPTH)
 			return fail(s, "nesting too deep", pos);
@@ -812,33 +927,25 @@ value:
 			goto key;
 		target = match_index(s, f);
 		goto value;
-	case '"':
-		esc = 0;
-		pos = scan_string(s, pos + 1, &esc);
-		if (pos == SIZE_MAX)
-			return -1;
-		pos++;
-		if (target >= 0)
-			record(s, target, JS_STRING, a + 1, pos - 1, esc);
-		goto next;
 	case '-': case '0': case '1': case '2': case '3': case '4':
 	case '5': case '6': case '7': case '8': case '9':
-		pos = num_scan(p, pos, n, &num);
+		pos = b = num_end(p, pos, n, &num);
 		if (pos == SIZE_MAX)
 			return fail(s, "invalid number", num.at);
-		if (target >= 0)
-			record(s, target, JS_NUMBER, a, pos, 0);
-		goto next;
+		type = JS_NUMBER;
+		break;
 	case 't': case 'f': case 'n':
-		pos = scan_literal(s, pos, &type);
+		pos = b = scan_literal(s, pos, &type);
 		if (pos == SIZE_MAX)
 			return -1;
-		if (target >= 0)
-			record(s, target, type, a, pos, 0);
-		goto next;
+		break;
 	default:
 		return fail(s, value_error(p[pos]), pos);
 	}
+got:
+	if (target >= 0)
+		record(s, target, type, a, b, esc);
+	goto next;
 close:
 	f = &s->st[--s->depth];
 	if (f->self >= 0) {
@@ -850,16 +957,18 @@ close:
 		v->type = f->arr ? JS_ARRAY : JS_OBJECT;
 		v->escaped = 0;
 	}
+	if (s->depth > 0)
+		f--;
 next:
-	pos = skip_ws(p, pos, n);
-	if (s->depth == 0)
+	if (s->depth == 0) {
+		pos = skip_ws(p, pos, n);
 		return pos == n ? 0 :
 		       fail(s, "trailing characters after JSON value", pos);
-	f = &s->st[s->depth - 1];
+	}
 	if (pos >= n)
 		return fail(s, ERR_EOF, n);
 	if (p[pos] == ',') {
-		pos = skip_ws(p, pos + 1, n);
+		pos++;
 		if (!f->arr)
 			goto key;
 		f->idx++;
@@ -870,24 +979,50 @@ next:
 		pos++;
 		goto close;
 	}
+	if (is_ws(p[pos])) {
+		pos = skip_ws(p, pos, n);
+		goto next;
+	}
 	return fail(s, f->arr ? "expected ',' or ']' in array" :
 	                        "expected ',' or '}' in object", pos);
 key:
-	if (pos >= n)
-		return fail(s, ERR_EOF, n);
-	if (p[pos] != '"')
-		return fail(s, "expected string key in object", pos);
+	if (pos >= n || p[pos] != '"') {
+		pos = skip_ws(p, pos, n);
+		if (pos >= n)
+			return fail(s, ERR_EOF, n);
+		if (p[pos] != '"')
+			return fail(s, "expected string key in object", pos);
+	}
 	a = pos + 1;
+#if defined(__SSE2__) && defined(__x86_64__)
+	/* A short plain key: the 16 bytes loaded to find its end serve the
+	 * lookup too. */
+	if (n - a >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + a));
+		unsigned sp = special16(x);
+
+		if (sp && p[a + (size_t)__builtin_ctz(sp)] == '"') {
+			pos = a + (size_t)__builtin_ctz(sp);
+			target = f->node >= 0 ?
+			         match_short(s, f->node, x, (uint32_t)(pos - a)) : -1;
+			goto colon;
+		}
+	}
+#endif
 	esc = 0;
 	pos = scan_string(s, a, &esc);
 	if (pos == SIZE_MAX)
 		return -1;
 	target = f->node >= 0 ? match_key(s, f->node, p + a, pos - a, esc) : -1;
-	pos = skip_ws(p, pos + 1, n);
-	if (pos >= n)
-		return fail(s, ERR_EOF, n);
-	if (p[pos] != ':')
-		return fail(s, "expected ':' after object key", pos);
+colon:
+	pos++;
+	if (pos >= n || p[pos] != ':') {
+		pos = skip_ws(p, pos, n);
+		if (pos >= n)
+			return fail(s, ERR_EOF, n);
+		if (p[pos] != ':')
+			return fail(s, "expected ':' after object key", pos);
+	}
 	pos++;
 	goto value;
 }

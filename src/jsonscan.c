@@ -459,6 +459,14 @@ static inline size_t find_special(const char *p, size_t pos, size_t n)
 			return pos + (size_t)__builtin_ctz(bits);
 		pos += 16;
 	}
+	if (pos < n && n >= 16) {
+		/* The last bytes: one load that ends at n, the bytes before
+		 * pos shifted out. */
+		unsigned bits = special16(_mm_loadu_si128((const __m128i *)(const void *)
+		                          (p + n - 16))) >> (16 - (n - pos));
+
+		return bits ? pos + (size_t)__builtin_ctz(bits) : n;
+	}
 #endif
 	for (; pos < n; pos++) {
 		unsigned char c = (unsigned char)p[pos];
@@ -583,7 +591,8 @@ struct frame {
 	uint32_t idx;           /* array: index of the current element */
 	int32_t node;           /* trie node whose children are wanted, or -1 */
 	int32_t self;           /* path receiving this container, or -1 */
-	int arr;
+	uint8_t arr;
+	char close;             /* '}' or ']' */
 };
 
 struct scan {
@@ -637,7 +646,7 @@ static size_t scan_escape(struct scan *s, size_t pos)
 }
 
 /* scan_string's slow path, from the first special byte at pos. */
-static size_t scan_string_rest(struct scan *s, size_t pos, int *esc)
+static size_t scan_string_rest(struct scan *s, size_t pos)
 {
 	for (;;) {
 		pos = find_special(s->p, pos, s->n);
@@ -647,7 +656,6 @@ static size_t scan_string_rest(struct scan *s, size_t pos, int *esc)
 			return pos;
 		if (s->p[pos] != '\\')
 			return fail_at(s, "control character in string", pos);
-		*esc = 1;
 		pos = scan_escape(s, pos + 1);
 		if (pos == SIZE_MAX)
 			return pos;
@@ -655,13 +663,16 @@ static size_t scan_string_rest(struct scan *s, size_t pos, int *esc)
 }
 
 /* Scans a string body from pos (after the opening quote); returns the
- * offset of the closing quote. Sets *esc if it holds a backslash. */
+ * offset of the closing quote. Sets *esc if it holds a backslash: past the
+ * fast path, a string that ends well had a backslash as its first special
+ * byte, so the slow path needs not report it. */
 static inline size_t scan_string(struct scan *s, size_t pos, int *esc)
 {
 	pos = find_special(s->p, pos, s->n);
 	if (pos < s->n && s->p[pos] == '"')
 		return pos;
-	return scan_string_rest(s, pos, esc);
+	*esc = 1;
+	return scan_string_rest(s, pos);
 }
 
 static size_t scan_literal(struct scan *s, size_t pos, uint8_t *type)
@@ -868,7 +879,8 @@ static struct frame *push(struct scan *s, size_t pos, int32_t target, int arr)
 
 	f->start = (uint32_t)pos;
 	f->idx = 0;
-	f->arr = arr;
+	f->arr = (uint8_t)arr;
+	f->close = arr ? ']' : '}';
 	f->node = f->self = -1;
 	if (target >= 0) {
 		f->self = s->nodes[target].pidx;
@@ -919,7 +931,7 @@ value:
 			return fail(s, "nesting too deep", pos);
 		f = push(s, pos, target, p[pos] == '[');
 		pos = skip_ws(p, pos + 1, n);
-		if (pos < n && p[pos] == (f->arr ? ']' : '}')) {
+		if (pos < n && p[pos] == f->close) {
 			pos++;
 			goto close;
 		}
@@ -975,7 +987,7 @@ next:
 		target = match_index(s, f);
 		goto value;
 	}
-	if (p[pos] == (f->arr ? ']' : '}')) {
+	if (p[pos] == f->close) {
 		pos++;
 		goto close;
 	}
@@ -1108,14 +1120,16 @@ static void num_decimal(const char *p, const struct num *r, struct dec *d)
 	d->e10 = num_exp(p, r) - (int64_t)(r->f1 - r->f0) + zeros;
 }
 
+/* The powers of ten that are exact doubles. */
+static const double p10[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+	1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+	1e21, 1e22 };
+
 /* Clinger's fast path: exact when m and 10^|e| are exact doubles and the
  * platform rounds each operation once. */
 static int fast_double(const struct dec *d, double *out)
 {
 #if FLT_EVAL_METHOD == 0
-	static const double p10[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
-		1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-		1e18, 1e19, 1e20, 1e21, 1e22 };
 	const uint64_t lim = (uint64_t)1 << 53;
 	uint64_t m = d->m;
 	int64_t e = d->e10;
@@ -1213,6 +1227,79 @@ static int num_quick(const char *p, size_t n, struct dec *d, int *neg)
 	return 0;
 }
 
+static inline int is_digit(char c)
+{
+	return (unsigned char)(c - '0') <= 9;
+}
+
+/* Accumulates the digits at *pp (before end) into *m, moving *pp past
+ * them; returns their count. */
+static inline size_t digits_in(const char **pp, const char *end, uint64_t *m)
+{
+	const char *q = *pp, *q0 = q;
+
+	for (; q < end && is_digit(*q); q++)
+		*m = *m * 10 + (uint64_t)(*q - '0');
+	*pp = q;
+	return (size_t)(q - q0);
+}
+
+/* js_number's one-pass path for the usual number: the whole text is a
+ * JSON number of at most 15 digits whose value is m * 10^e with |e| <= 22,
+ * so one correctly rounded operation on exact doubles gives it (Clinger),
+ * the same double as the general path. Returns -1 for anything else,
+ * invalid text included, and leaves it to the general path. */
+static int num_fast(const char *p, size_t n, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+	const char *end = p + n;
+	uint64_t m = 0, x = 0;
+	size_t nd, fd = 0;
+	int neg = n > 0 && *p == '-', eneg = 0;
+	int64_t e;
+	double r;
+
+	p += neg;
+	if (p == end || !is_digit(*p) || (*p == '0' && p + 1 < end && is_digit(p[1])))
+		return -1;
+	nd = digits_in(&p, end, &m);
+	if (p < end && *p == '.') {
+		p++;
+		fd = digits_in(&p, end, &m);
+		if (fd == 0)
+			return -1;
+	}
+	e = -(int64_t)fd;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p == end || !is_digit(*p))
+			return -1;
+		for (; p < end && is_digit(*p); p++)
+			if (x < 1000)
+				x = x * 10 + (uint64_t)(*p - '0');
+		e += eneg ? -(int64_t)x : (int64_t)x;
+	}
+	if (p != end || nd + fd > 15)
+		return -1;
+	if (m == 0) {
+		*out = neg ? -0.0 : 0.0;
+		return 0;
+	}
+	if (e < -22 || e > 22)
+		return -1;
+	r = e < 0 ? (double)m / p10[-e] : (double)m * p10[e];
+	*out = neg ? -r : r;
+	return 0;
+#else
+	(void)p;
+	(void)n;
+	(void)out;
+	return -1;
+#endif
+}
+
 int js_number(const struct js_view *v, double *out)
 {
 	struct num r;
@@ -1224,6 +1311,8 @@ int js_number(const struct js_view *v, double *out)
 
 	if (!t)
 		return -1;
+	if (num_fast(t, len, out) == 0)
+		return 0;
 	if (num_quick(t, len, &d, &neg) == 0 && (d.m == 0 || fast_double(&d, &x))) {
 		*out = d.m == 0 ? (neg ? -0.0 : 0.0) : neg ? -x : x;
 		return 0;
@@ -1239,6 +1328,24 @@ int js_number(const struct js_view *v, double *out)
 	return 0;
 }
 
+/* js_int64's path for a plain integer of at most 18 digits (no fraction,
+ * no exponent, so no rounding): returns 0 with *out set, or -1. */
+static int int_fast(const char *p, size_t n, int64_t *out)
+{
+	const char *end = p + n;
+	uint64_t m = 0;
+	int neg = n > 0 && *p == '-';
+
+	p += neg;
+	if (p == end || (*p == '0' && p + 1 < end))
+		return -1;      /* "0" alone passes; "0.5", "01" go the long way */
+	n = digits_in(&p, end, &m);
+	if (p != end || n == 0 || n > 18)
+		return -1;
+	*out = neg ? -(int64_t)m : (int64_t)m;
+	return 0;
+}
+
 int js_int64(const struct js_view *v, int64_t *out)
 {
 	struct num r;
@@ -1249,6 +1356,8 @@ int js_int64(const struct js_view *v, int64_t *out)
 
 	if (!t)
 		return -1;
+	if (int_fast(t, len, out) == 0)
+		return 0;
 	if (num_quick(t, len, &d, &r.neg) < 0) {
 		if (num_scan(t, 0, len, &r) != len)
 			return -1;

@@ -446,6 +446,20 @@ static inline unsigned special16(__m128i x)
 	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x));
 	return (unsigned)_mm_movemask_epi8(m);
 }
+
+static inline __m128i load16(const char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* special16 of the 64 bytes at p. */
+static inline uint64_t special64(const char *p)
+{
+	return (uint64_t)special16(load16(p)) |
+	       (uint64_t)special16(load16(p + 16)) << 16 |
+	       (uint64_t)special16(load16(p + 32)) << 32 |
+	       (uint64_t)special16(load16(p + 48)) << 48;
+}
 #endif
 
 /* Position of the first '"', '\\' or byte < 0x20 at or after pos (n if none). */
@@ -595,6 +609,22 @@ struct frame {
 	char close;             /* '}' or ']' */
 };
 
+#define MAP_MIN 64              /* texts of MAP_MIN to MAP_MAX bytes are */
+#define MAP_MAX 4096            /* scanned with a map of their special bytes */
+
+static inline int ctz64(uint64_t b)
+{
+#ifdef __GNUC__
+	return __builtin_ctzll(b);
+#else
+	int i = 0;
+
+	while (!(b >> i & 1))
+		i++;
+	return i;
+#endif
+}
+
 struct scan {
 	const char *p;
 	size_t n;
@@ -604,8 +634,54 @@ struct scan {
 	uint64_t set[2];        /* bit i: out[i] has been written */
 	struct js_err *err;
 	int depth;
+	const uint64_t *map;    /* mapbuf when built, else NULL */
+	uint64_t mapbuf[MAP_MAX / 64 + 1];
 	struct frame st[JS_MAX_DEPTH];
 };
+
+/* The map of special bytes: bit i of the text set when p[i] is one of
+ * find_special's bytes, and bit n, so every search stops. With it the
+ * position of a string's end depends on one load and a bit scan rather
+ * than on a load, four vector operations and a mask extraction: the scan
+ * is a chain of such positions, each needed before the next. The map
+ * itself is built in a loop whose iterations are independent. */
+static void map_build(struct scan *s)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	const char *p = s->p;
+	size_t n = s->n, i = 0;
+	uint64_t *m = s->mapbuf, w;
+
+	if (n < MAP_MIN || n > MAP_MAX) {
+		s->map = NULL;
+		return;
+	}
+	for (; i + 64 <= n; i += 64)
+		m[i >> 6] = special64(p + i);
+	for (w = 0; i + 16 <= n; i += 16)
+		w |= (uint64_t)special16(load16(p + i)) << (i & 63);
+	if (i < n)      /* the rest: one load that ends at n (n >= 16) */
+		w |= (uint64_t)(special16(load16(p + n - 16)) >> (16 - (n - i))) << (i & 63);
+	m[n >> 6] = w | (uint64_t)1 << (n & 63);
+	s->map = m;
+#else
+	s->map = NULL;
+#endif
+}
+
+/* find_special for the scanner: from the map when there is one. */
+static inline size_t next_special(const struct scan *s, size_t pos)
+{
+	const uint64_t *m = s->map;
+	size_t w = pos >> 6;
+	uint64_t b;
+
+	if (!m)
+		return find_special(s->p, pos, s->n);
+	for (b = m[w] >> (pos & 63); !b; b = m[w])
+		pos = ++w << 6;
+	return pos + (size_t)ctz64(b);
+}
 
 static const char ERR_EOF[] = "unexpected end of input";
 
@@ -649,7 +725,7 @@ static size_t scan_escape(struct scan *s, size_t pos)
 static size_t scan_string_rest(struct scan *s, size_t pos)
 {
 	for (;;) {
-		pos = find_special(s->p, pos, s->n);
+		pos = next_special(s, pos);
 		if (pos >= s->n)
 			return fail_at(s, ERR_EOF, s->n);
 		if (s->p[pos] == '"')
@@ -668,7 +744,7 @@ static size_t scan_string_rest(struct scan *s, size_t pos)
  * byte, so the slow path needs not report it. */
 static inline size_t scan_string(struct scan *s, size_t pos, int *esc)
 {
-	pos = find_special(s->p, pos, s->n);
+	pos = next_special(s, pos);
 	if (pos < s->n && s->p[pos] == '"')
 		return pos;
 	*esc = 1;
@@ -713,19 +789,6 @@ static inline void record(struct scan *s, int32_t node, uint8_t type,
 		s->out[pidx].type = type;
 		s->out[pidx].escaped = (uint8_t)esc;
 	}
-}
-
-static inline int ctz64(uint64_t b)
-{
-#ifdef __GNUC__
-	return __builtin_ctzll(b);
-#else
-	int i = 0;
-
-	while (!(b >> i & 1))
-		i++;
-	return i;
-#endif
 }
 
 /* Duplicate keys: when a wanted key occurs, every view recorded for the
@@ -1007,18 +1070,12 @@ key:
 	}
 	a = pos + 1;
 #if defined(__SSE2__) && defined(__x86_64__)
-	/* A short plain key: the 16 bytes loaded to find its end serve the
-	 * lookup too. */
-	if (n - a >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + a));
-		unsigned sp = special16(x);
-
-		if (sp && p[a + (size_t)__builtin_ctz(sp)] == '"') {
-			pos = a + (size_t)__builtin_ctz(sp);
-			target = f->node >= 0 ?
-			         match_short(s, f->node, x, (uint32_t)(pos - a)) : -1;
-			goto colon;
-		}
+	/* A short plain key is looked up from one 16-byte load. */
+	pos = next_special(s, a);
+	if (pos - a < 16 && n - a >= 16 && p[pos] == '"') {
+		target = f->node >= 0 ? match_short(s, f->node, _mm_loadu_si128(
+		         (const __m128i *)(const void *)(p + a)), (uint32_t)(pos - a)) : -1;
+		goto colon;
 	}
 #endif
 	esc = 0;
@@ -1057,6 +1114,7 @@ int js_scan(const struct js_paths *ps, const char *p, size_t n,
 	s.depth = 0;
 	if (n > UINT32_MAX)     /* views hold 32-bit lengths */
 		return fail(&s, "input too large", 0);
+	map_build(&s);
 	return scan_run(&s);
 }
 

@@ -1236,3 +1236,38 @@ Test(jsonscan, number_fast_path_bounds)
 			cr_expect_eq(got, ints[i].v, "js_int64(%s) = %lld", ints[i].s, (long long)got);
 	}
 }
+
+/* Texts of 64 to 4096 bytes are scanned with a map of their special bytes,
+ * one bit per byte: strings as whole texts on both sides of those sizes and
+ * of 64-bit word boundaries, with a control byte or an early quote at each
+ * spot. */
+Test(jsonscan, special_byte_map_edges)
+{
+	static const size_t sizes[] = { 62, 63, 64, 65, 66, 79, 80, 127, 128, 129,
+	                                191, 192, 193, 4094, 4095, 4096, 4097, 4098 };
+	char *doc = malloc(4100);
+	struct js_err e;
+
+	cr_assert_not_null(doc);
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		size_t n = sizes[i];
+
+		doc[0] = '"';
+		memset(doc + 1, 'x', n - 2);
+		doc[n - 1] = '"';
+		cr_expect_eq(validate_n(doc, n, NULL), 0, "n %zu", n);
+		cr_expect_eq(validate_n(doc, n - 1, &e), -1, "n %zu cut", n);
+		cr_expect_eq(e.pos, n - 1);
+		for (size_t at = 1; at < n - 1; at += at < 200 || at > n - 200 ? 1 : 61) {
+			doc[at] = '\x1f';
+			cr_expect_eq(validate_n(doc, n, &e), -1, "n %zu at %zu", n, at);
+			cr_expect_str_eq(e.msg, "control character in string");
+			cr_expect_eq(e.pos, at, "n %zu at %zu: pos %zu", n, at, e.pos);
+			doc[at] = '"';
+			cr_expect_eq(validate_n(doc, n, &e), -1);
+			cr_expect_eq(e.pos, at + 1, "n %zu quote at %zu: pos %zu", n, at, e.pos);
+			doc[at] = 'x';
+		}
+	}
+	free(doc);
+}

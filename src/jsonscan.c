@@ -436,23 +436,50 @@ static inline size_t skip_ws(const char *p, size_t pos, size_t n)
 	return pos;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Bit i set: x's byte i is '"', '\\' or below 0x20. */
+static inline unsigned special16(__m128i x)
+{
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+	                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+static inline __m128i load16(const char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* special16 of the 64 bytes at p. */
+static inline uint64_t special64(const char *p)
+{
+	return (uint64_t)special16(load16(p)) |
+	       (uint64_t)special16(load16(p + 16)) << 16 |
+	       (uint64_t)special16(load16(p + 32)) << 32 |
+	       (uint64_t)special16(load16(p + 48)) << 48;
+}
+#endif
+
 /* Position of the first '"', '\\' or byte < 0x20 at or after pos (n if none). */
 static inline size_t find_special(const char *p, size_t pos, size_t n)
 {
 #if defined(__SSE2__) && defined(__GNUC__)
-	const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1F);
-
 	while (pos + 16 <= n) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + pos));
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl));
-		int bits;
+		unsigned bits = special16(_mm_loadu_si128((const __m128i *)(const void *)(p + pos)));
 
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-		bits = _mm_movemask_epi8(m);
 		if (bits)
-			return pos + (size_t)__builtin_ctz((unsigned)bits);
+			return pos + (size_t)__builtin_ctz(bits);
 		pos += 16;
+	}
+	if (pos < n && n >= 16) {
+		/* The last bytes: one load that ends at n, the bytes before
+		 * pos shifted out. */
+		unsigned bits = special16(_mm_loadu_si128((const __m128i *)(const void *)
+		                          (p + n - 16))) >> (16 - (n - pos));
+
+		return bits ? pos + (size_t)__builtin_ctz(bits) : n;
 	}
 #endif
 	for (; pos < n; pos++) {
@@ -516,6 +543,61 @@ bad:
 	return SIZE_MAX;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Bit i set: p[i] is an ASCII digit, for the 16 bytes at p. */
+static inline uint32_t digits16(const char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i ge0 = _mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1));
+	__m128i le9 = _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1));
+
+	return (uint32_t)_mm_movemask_epi8(_mm_and_si128(ge0, le9));
+}
+
+/* The digits run at q[k] (k < 16) within a 16-byte window whose non-digits
+ * are the bits of nd (bits 16 up set): its length, 16 - k at most. */
+static inline uint32_t run16(uint32_t nd, uint32_t k)
+{
+	return (uint32_t)__builtin_ctz(nd >> k);
+}
+#endif
+
+/* The end of the number at pos, the same as num_scan's. A number that
+ * ends inside 16 readable bytes is matched on one digit mask, without
+ * byte loops; anything else (or any error) goes through num_scan. */
+static inline size_t num_end(const char *p, size_t pos, size_t n, struct num *r)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	if (n - pos >= 16) {
+		const char *q = p + pos;
+		uint32_t nd = ~digits16(q), i = q[0] == '-', k;
+
+		if (nd >> i & 1)
+			goto slow;
+		i += q[i] == '0' ? 1 : run16(nd, i);
+		if (i < 16 && q[i] == '.') {
+			k = i + 1;
+			if (k == 16 || run16(nd, k) == 0)
+				goto slow;
+			i = k + run16(nd, k);
+		}
+		if (i < 16 && (q[i] | 0x20) == 'e') {
+			k = i + 1;
+			if (k < 16 && (q[k] == '+' || q[k] == '-'))
+				k++;
+			if (k == 16 || run16(nd, k) == 0)
+				goto slow;
+			i = k + run16(nd, k);
+		}
+		/* the window ran out, or a digit follows a leading zero */
+		if (i < 16 && (nd >> i & 1))
+			return pos + i;
+	}
+slow:
+#endif
+	return num_scan(p, pos, n, r);
+}
+
 /* ---- The scanner. ---- */
 
 struct frame {
@@ -523,8 +605,25 @@ struct frame {
 	uint32_t idx;           /* array: index of the current element */
 	int32_t node;           /* trie node whose children are wanted, or -1 */
 	int32_t self;           /* path receiving this container, or -1 */
-	int arr;
+	uint8_t arr;
+	char close;             /* '}' or ']' */
 };
+
+#define MAP_MIN 64              /* texts of MAP_MIN to MAP_MAX bytes are */
+#define MAP_MAX 4096            /* scanned with a map of their special bytes */
+
+static inline int ctz64(uint64_t b)
+{
+#ifdef __GNUC__
+	return __builtin_ctzll(b);
+#else
+	int i = 0;
+
+	while (!(b >> i & 1))
+		i++;
+	return i;
+#endif
+}
 
 struct scan {
 	const char *p;
@@ -535,8 +634,54 @@ struct scan {
 	uint64_t set[2];        /* bit i: out[i] has been written */
 	struct js_err *err;
 	int depth;
+	const uint64_t *map;    /* mapbuf when built, else NULL */
+	uint64_t mapbuf[MAP_MAX / 64 + 1];
 	struct frame st[JS_MAX_DEPTH];
 };
+
+/* The map of special bytes: bit i of the text set when p[i] is one of
+ * find_special's bytes, and bit n, so every search stops. With it the
+ * position of a string's end depends on one load and a bit scan rather
+ * than on a load, four vector operations and a mask extraction: the scan
+ * is a chain of such positions, each needed before the next. The map
+ * itself is built in a loop whose iterations are independent. */
+static void map_build(struct scan *s)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+	const char *p = s->p;
+	size_t n = s->n, i = 0;
+	uint64_t *m = s->mapbuf, w;
+
+	if (n < MAP_MIN || n > MAP_MAX) {
+		s->map = NULL;
+		return;
+	}
+	for (; i + 64 <= n; i += 64)
+		m[i >> 6] = special64(p + i);
+	for (w = 0; i + 16 <= n; i += 16)
+		w |= (uint64_t)special16(load16(p + i)) << (i & 63);
+	if (i < n)      /* the rest: one load that ends at n (n >= 16) */
+		w |= (uint64_t)(special16(load16(p + n - 16)) >> (16 - (n - i))) << (i & 63);
+	m[n >> 6] = w | (uint64_t)1 << (n & 63);
+	s->map = m;
+#else
+	s->map = NULL;
+#endif
+}
+
+/* find_special for the scanner: from the map when there is one. */
+static inline size_t next_special(const struct scan *s, size_t pos)
+{
+	const uint64_t *m = s->map;
+	size_t w = pos >> 6;
+	uint64_t b;
+
+	if (!m)
+		return find_special(s->p, pos, s->n);
+	for (b = m[w] >> (pos & 63); !b; b = m[w])
+		pos = ++w << 6;
+	return pos + (size_t)ctz64(b);
+}
 
 static const char ERR_EOF[] = "unexpected end of input";
 
@@ -577,17 +722,16 @@ static size_t scan_escape(struct scan *s, size_t pos)
 }
 
 /* scan_string's slow path, from the first special byte at pos. */
-static size_t scan_string_rest(struct scan *s, size_t pos, int *esc)
+static size_t scan_string_rest(struct scan *s, size_t pos)
 {
 	for (;;) {
-		pos = find_special(s->p, pos, s->n);
+		pos = next_special(s, pos);
 		if (pos >= s->n)
 			return fail_at(s, ERR_EOF, s->n);
 		if (s->p[pos] == '"')
 			return pos;
 		if (s->p[pos] != '\\')
 			return fail_at(s, "control character in string", pos);
-		*esc = 1;
 		pos = scan_escape(s, pos + 1);
 		if (pos == SIZE_MAX)
 			return pos;
@@ -595,13 +739,16 @@ static size_t scan_string_rest(struct scan *s, size_t pos, int *esc)
 }
 
 /* Scans a string body from pos (after the opening quote); returns the
- * offset of the closing quote. Sets *esc if it holds a backslash. */
+ * offset of the closing quote. Sets *esc if it holds a backslash: past the
+ * fast path, a string that ends well had a backslash as its first special
+ * byte, so the slow path needs not report it. */
 static inline size_t scan_string(struct scan *s, size_t pos, int *esc)
 {
-	pos = find_special(s->p, pos, s->n);
+	pos = next_special(s, pos);
 	if (pos < s->n && s->p[pos] == '"')
 		return pos;
-	return scan_string_rest(s, pos, esc);
+	*esc = 1;
+	return scan_string_rest(s, pos);
 }
 
 static size_t scan_literal(struct scan *s, size_t pos, uint8_t *type)
@@ -609,10 +756,12 @@ static size_t scan_literal(struct scan *s, size_t pos, uint8_t *type)
 	static const char *const lit[3] = { "true", "false", "null" };
 	static const uint8_t types[3] = { JS_TRUE, JS_FALSE, JS_NULL };
 	int i = s->p[pos] == 't' ? 0 : s->p[pos] == 'f' ? 1 : 2;
-	size_t len = strlen(lit[i]), have = s->n - pos;
+	size_t len = i == 1 ? 5 : 4, have = s->n - pos;
 
 	*type = types[i];
-	if (have >= len && memcmp(s->p + pos, lit[i], len) == 0)
+	/* The first byte chose lit[i]; a memcmp of constant length is inlined. */
+	if (have >= len && memcmp(s->p + pos + 1, lit[i] + 1, 3) == 0 &&
+	    (len == 4 || s->p[pos + 4] == 'e'))
 		return pos + len;
 	if (have < len && memcmp(s->p + pos, lit[i], have) == 0)
 		return fail_at(s, ERR_EOF, s->n);
@@ -628,7 +777,7 @@ static const char *value_error(char c)
 	return "expected a value";
 }
 
-static void record(struct scan *s, int32_t node, uint8_t type,
+static inline void record(struct scan *s, int32_t node, uint8_t type,
                    size_t a, size_t b, int esc)
 {
 	int32_t pidx = s->nodes[node].pidx;
@@ -640,19 +789,6 @@ static void record(struct scan *s, int32_t node, uint8_t type,
 		s->out[pidx].type = type;
 		s->out[pidx].escaped = (uint8_t)esc;
 	}
-}
-
-static inline int ctz64(uint64_t b)
-{
-#ifdef __GNUC__
-	return __builtin_ctzll(b);
-#else
-	int i = 0;
-
-	while (!(b >> i & 1))
-		i++;
-	return i;
-#endif
 }
 
 /* Duplicate keys: when a wanted key occurs, every view recorded for the
@@ -757,6 +893,39 @@ static int32_t match_key(struct scan *s, int32_t node, const char *k,
 	return c;
 }
 
+#if defined(__SSE2__) && defined(__x86_64__)
+/* match_key for a key of klen < 16 bytes without escapes, given the 16
+ * bytes x that start it: hashes and compares x itself, the bytes past the
+ * key masked out of the hash and left out of the compare. */
+static inline int32_t match_short(struct scan *s, int32_t node, __m128i x,
+                                  uint32_t klen)
+{
+	const struct js_node *nodes = s->nodes, *nd = &nodes[node];
+	const int32_t *slots = s->slots + nd->hoff;
+	uint64_t lo8 = (uint64_t)_mm_cvtsi128_si64(x);
+	unsigned want = (1u << klen) - 1;
+	uint32_t h;
+
+	if (klen < 8)
+		lo8 &= (UINT64_C(1) << (klen * 8)) - 1;
+	for (h = key_hash(lo8, klen);; h++) {
+		int32_t c = slots[h & nd->hmask];
+		unsigned eq;
+
+		if (c < 0)
+			return -1;
+		if (nodes[c].klen != klen)
+			continue;
+		eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_loadu_si128(
+		    (const __m128i *)(const void *)nodes[c].k16)));
+		if ((~eq & want) == 0) {
+			reset_below(s, nodes[c].below);
+			return c;
+		}
+	}
+}
+#endif
+
 static int32_t match_index(const struct scan *s, const struct frame *f)
 {
 	if (f->node < 0)
@@ -773,7 +942,8 @@ static struct frame *push(struct scan *s, size_t pos, int32_t target, int arr)
 
 	f->start = (uint32_t)pos;
 	f->idx = 0;
-	f->arr = arr;
+	f->arr = (uint8_t)arr;
+	f->close = arr ? ']' : '}';
 	f->node = f->self = -1;
 	if (target >= 0) {
 		f->self = s->nodes[target].pidx;
@@ -783,10 +953,18 @@ static struct frame *push(struct scan *s, size_t pos, int32_t target, int arr)
 	return f;
 }
 
+static inline int is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Each state handles the byte it expects first: compact JSON (no
+ * whitespace between tokens, as in log lines) goes straight through, and
+ * whitespace takes a detour back into the same state. */
 static int scan_run(struct scan *s)
 {
 	const char *p = s->p;
-	size_t n = s->n, pos = 0, a;
+	size_t n = s->n, pos = 0, a, b;
 	int32_t target = s->nodes ? 0 : -1;
 	struct frame *f = NULL;
 	struct num num;
@@ -794,17 +972,29 @@ static int scan_run(struct scan *s)
 	int esc;
 
 value:
-	pos = skip_ws(p, pos, n);
 	if (pos >= n)
 		return fail(s, ERR_EOF, n);
 	a = pos;
+	esc = 0;
+	if (p[pos] == '"') {    /* the most frequent value first */
+		b = scan_string(s, pos + 1, &esc);
+		if (b == SIZE_MAX)
+			return -1;
+		a++;
+		pos = b + 1;
+		type = JS_STRING;
+		goto got;
+	}
 	switch (p[pos]) {
+	case ' ': case '\t': case '\n': case '\r':
+		pos = skip_ws(p, pos, n);
+		goto value;
 	case '{': case '[':
 		if (s->depth == JS_MAX_DEPTH)
 			return fail(s, "nesting too deep", pos);
 		f = push(s, pos, target, p[pos] == '[');
 		pos = skip_ws(p, pos + 1, n);
-		if (pos < n && p[pos] == (f->arr ? ']' : '}')) {
+		if (pos < n && p[pos] == f->close) {
 			pos++;
 			goto close;
 		}
@@ -812,33 +1002,25 @@ value:
 			goto key;
 		target = match_index(s, f);
 		goto value;
-	case '"':
-		esc = 0;
-		pos = scan_string(s, pos + 1, &esc);
-		if (pos == SIZE_MAX)
-			return -1;
-		pos++;
-		if (target >= 0)
-			record(s, target, JS_STRING, a + 1, pos - 1, esc);
-		goto next;
 	case '-': case '0': case '1': case '2': case '3': case '4':
 	case '5': case '6': case '7': case '8': case '9':
-		pos = num_scan(p, pos, n, &num);
+		pos = b = num_end(p, pos, n, &num);
 		if (pos == SIZE_MAX)
 			return fail(s, "invalid number", num.at);
-		if (target >= 0)
-			record(s, target, JS_NUMBER, a, pos, 0);
-		goto next;
+		type = JS_NUMBER;
+		break;
 	case 't': case 'f': case 'n':
-		pos = scan_literal(s, pos, &type);
+		pos = b = scan_literal(s, pos, &type);
 		if (pos == SIZE_MAX)
 			return -1;
-		if (target >= 0)
-			record(s, target, type, a, pos, 0);
-		goto next;
+		break;
 	default:
 		return fail(s, value_error(p[pos]), pos);
 	}
+got:
+	if (target >= 0)
+		record(s, target, type, a, b, esc);
+	goto next;
 close:
 	f = &s->st[--s->depth];
 	if (f->self >= 0) {
@@ -850,44 +1032,66 @@ close:
 		v->type = f->arr ? JS_ARRAY : JS_OBJECT;
 		v->escaped = 0;
 	}
+	if (s->depth > 0)
+		f--;
 next:
-	pos = skip_ws(p, pos, n);
-	if (s->depth == 0)
+	if (s->depth == 0) {
+		pos = skip_ws(p, pos, n);
 		return pos == n ? 0 :
 		       fail(s, "trailing characters after JSON value", pos);
-	f = &s->st[s->depth - 1];
+	}
 	if (pos >= n)
 		return fail(s, ERR_EOF, n);
 	if (p[pos] == ',') {
-		pos = skip_ws(p, pos + 1, n);
+		pos++;
 		if (!f->arr)
 			goto key;
 		f->idx++;
 		target = match_index(s, f);
 		goto value;
 	}
-	if (p[pos] == (f->arr ? ']' : '}')) {
+	if (p[pos] == f->close) {
 		pos++;
 		goto close;
+	}
+	if (is_ws(p[pos])) {
+		pos = skip_ws(p, pos, n);
+		goto next;
 	}
 	return fail(s, f->arr ? "expected ',' or ']' in array" :
 	                        "expected ',' or '}' in object", pos);
 key:
-	if (pos >= n)
-		return fail(s, ERR_EOF, n);
-	if (p[pos] != '"')
-		return fail(s, "expected string key in object", pos);
+	if (pos >= n || p[pos] != '"') {
+		pos = skip_ws(p, pos, n);
+		if (pos >= n)
+			return fail(s, ERR_EOF, n);
+		if (p[pos] != '"')
+			return fail(s, "expected string key in object", pos);
+	}
 	a = pos + 1;
+#if defined(__SSE2__) && defined(__x86_64__)
+	/* A short plain key is looked up from one 16-byte load. */
+	pos = next_special(s, a);
+	if (pos - a < 16 && n - a >= 16 && p[pos] == '"') {
+		target = f->node >= 0 ? match_short(s, f->node, _mm_loadu_si128(
+		         (const __m128i *)(const void *)(p + a)), (uint32_t)(pos - a)) : -1;
+		goto colon;
+	}
+#endif
 	esc = 0;
 	pos = scan_string(s, a, &esc);
 	if (pos == SIZE_MAX)
 		return -1;
 	target = f->node >= 0 ? match_key(s, f->node, p + a, pos - a, esc) : -1;
-	pos = skip_ws(p, pos + 1, n);
-	if (pos >= n)
-		return fail(s, ERR_EOF, n);
-	if (p[pos] != ':')
-		return fail(s, "expected ':' after object key", pos);
+colon:
+	pos++;
+	if (pos >= n || p[pos] != ':') {
+		pos = skip_ws(p, pos, n);
+		if (pos >= n)
+			return fail(s, ERR_EOF, n);
+		if (p[pos] != ':')
+			return fail(s, "expected ':' after object key", pos);
+	}
 	pos++;
 	goto value;
 }
@@ -910,6 +1114,7 @@ int js_scan(const struct js_paths *ps, const char *p, size_t n,
 	s.depth = 0;
 	if (n > UINT32_MAX)     /* views hold 32-bit lengths */
 		return fail(&s, "input too large", 0);
+	map_build(&s);
 	return scan_run(&s);
 }
 
@@ -973,14 +1178,16 @@ static void num_decimal(const char *p, const struct num *r, struct dec *d)
 	d->e10 = num_exp(p, r) - (int64_t)(r->f1 - r->f0) + zeros;
 }
 
+/* The powers of ten that are exact doubles. */
+static const double p10[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+	1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+	1e21, 1e22 };
+
 /* Clinger's fast path: exact when m and 10^|e| are exact doubles and the
  * platform rounds each operation once. */
 static int fast_double(const struct dec *d, double *out)
 {
 #if FLT_EVAL_METHOD == 0
-	static const double p10[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
-		1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-		1e18, 1e19, 1e20, 1e21, 1e22 };
 	const uint64_t lim = (uint64_t)1 << 53;
 	uint64_t m = d->m;
 	int64_t e = d->e10;
@@ -1078,6 +1285,79 @@ static int num_quick(const char *p, size_t n, struct dec *d, int *neg)
 	return 0;
 }
 
+static inline int is_digit(char c)
+{
+	return (unsigned char)(c - '0') <= 9;
+}
+
+/* Accumulates the digits at *pp (before end) into *m, moving *pp past
+ * them; returns their count. */
+static inline size_t digits_in(const char **pp, const char *end, uint64_t *m)
+{
+	const char *q = *pp, *q0 = q;
+
+	for (; q < end && is_digit(*q); q++)
+		*m = *m * 10 + (uint64_t)(*q - '0');
+	*pp = q;
+	return (size_t)(q - q0);
+}
+
+/* js_number's one-pass path for the usual number: the whole text is a
+ * JSON number of at most 15 digits whose value is m * 10^e with |e| <= 22,
+ * so one correctly rounded operation on exact doubles gives it (Clinger),
+ * the same double as the general path. Returns -1 for anything else,
+ * invalid text included, and leaves it to the general path. */
+static int num_fast(const char *p, size_t n, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+	const char *end = p + n;
+	uint64_t m = 0, x = 0;
+	size_t nd, fd = 0;
+	int neg = n > 0 && *p == '-', eneg = 0;
+	int64_t e;
+	double r;
+
+	p += neg;
+	if (p == end || !is_digit(*p) || (*p == '0' && p + 1 < end && is_digit(p[1])))
+		return -1;
+	nd = digits_in(&p, end, &m);
+	if (p < end && *p == '.') {
+		p++;
+		fd = digits_in(&p, end, &m);
+		if (fd == 0)
+			return -1;
+	}
+	e = -(int64_t)fd;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p == end || !is_digit(*p))
+			return -1;
+		for (; p < end && is_digit(*p); p++)
+			if (x < 1000)
+				x = x * 10 + (uint64_t)(*p - '0');
+		e += eneg ? -(int64_t)x : (int64_t)x;
+	}
+	if (p != end || nd + fd > 15)
+		return -1;
+	if (m == 0) {
+		*out = neg ? -0.0 : 0.0;
+		return 0;
+	}
+	if (e < -22 || e > 22)
+		return -1;
+	r = e < 0 ? (double)m / p10[-e] : (double)m * p10[e];
+	*out = neg ? -r : r;
+	return 0;
+#else
+	(void)p;
+	(void)n;
+	(void)out;
+	return -1;
+#endif
+}
+
 int js_number(const struct js_view *v, double *out)
 {
 	struct num r;
@@ -1089,6 +1369,8 @@ int js_number(const struct js_view *v, double *out)
 
 	if (!t)
 		return -1;
+	if (num_fast(t, len, out) == 0)
+		return 0;
 	if (num_quick(t, len, &d, &neg) == 0 && (d.m == 0 || fast_double(&d, &x))) {
 		*out = d.m == 0 ? (neg ? -0.0 : 0.0) : neg ? -x : x;
 		return 0;
@@ -1104,6 +1386,24 @@ int js_number(const struct js_view *v, double *out)
 	return 0;
 }
 
+/* js_int64's path for a plain integer of at most 18 digits (no fraction,
+ * no exponent, so no rounding): returns 0 with *out set, or -1. */
+static int int_fast(const char *p, size_t n, int64_t *out)
+{
+	const char *end = p + n;
+	uint64_t m = 0;
+	int neg = n > 0 && *p == '-';
+
+	p += neg;
+	if (p == end || (*p == '0' && p + 1 < end))
+		return -1;      /* "0" alone passes; "0.5", "01" go the long way */
+	n = digits_in(&p, end, &m);
+	if (p != end || n == 0 || n > 18)
+		return -1;
+	*out = neg ? -(int64_t)m : (int64_t)m;
+	return 0;
+}
+
 int js_int64(const struct js_view *v, int64_t *out)
 {
 	struct num r;
@@ -1114,6 +1414,8 @@ int js_int64(const struct js_view *v, int64_t *out)
 
 	if (!t)
 		return -1;
+	if (int_fast(t, len, out) == 0)
+		return 0;
 	if (num_quick(t, len, &d, &r.neg) < 0) {
 		if (num_scan(t, 0, len, &r) != len)
 			return -1;

@@ -1083,3 +1083,191 @@ Test(jsonscan, many_paths_one_object)
 	}
 	js_paths_free(ps);
 }
+
+/* ---- fast paths at their edges ------------------------------------ */
+
+/* Numbers are matched within a 16-byte window when one is readable: each
+ * token here sits at every offset before the end of an exactly sized
+ * buffer, so it ends inside, at and past the window. */
+Test(jsonscan, numbers_at_window_edges)
+{
+	static const char *const ok[] = {
+		"0", "-0", "7", "-12", "1017.2", "0.5", "-0.000184", "7.02e-05",
+		"1E+2", "1e7", "123456789012345", "1234567890123456",
+		"12345678901234567890", "-1.2345678901234e-300", "0e0", "9.5E12",
+	};
+	/* token, the offset of the fault within it */
+	static const struct { const char *s; size_t at; } bad[] = {
+		{ "01", 1 }, { "-01", 2 }, { "1.", 2 }, { "1.e5", 2 }, { "1e", 2 },
+		{ "1e+", 3 }, { "-", 1 }, { "-x", 1 }, { "0.5e-", 5 }, { "00", 1 },
+		{ "123456789012345.", 16 }, { "12345678901234e", 15 },
+	};
+	struct js_paths *ps = js_paths_new();
+	struct js_view out[1];
+	struct js_err e;
+	char doc[64];
+
+	cr_assert_eq(js_paths_add(ps, "k"), 0);
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		for (int pad = 0; pad < 20; pad++) {
+			int n = snprintf(doc, sizeof doc, "{\"k\":%s%*s}", ok[i], pad, "");
+			char *b = exact(doc, (size_t)n);
+
+			cr_assert_eq(js_scan(ps, b, (size_t)n, out, &e), 0, "%s pad %d", ok[i], pad);
+			expect_view(&out[0], JS_NUMBER, ok[i]);
+			/* the same token as the whole text */
+			cr_expect_eq(validate_n(b + 5, strlen(ok[i]), NULL), 0, "%s alone", ok[i]);
+			free(b);
+		}
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		for (int pad = 0; pad < 20; pad++) {
+			int n = snprintf(doc, sizeof doc, "[%s%*s]", bad[i].s, pad, "");
+			char *b = exact(doc, (size_t)n);
+
+			cr_assert_eq(js_scan(ps, b, (size_t)n, out, &e), -1, "%s pad %d", bad[i].s, pad);
+			cr_expect_str_eq(e.msg, "invalid number", "%s pad %d", bad[i].s, pad);
+			cr_expect_eq(e.pos, 1 + bad[i].at, "%s pad %d: pos %zu", bad[i].s, pad, e.pos);
+			free(b);
+		}
+	}
+	js_paths_free(ps);
+}
+
+/* The last bytes of a text are searched with one load that ends at the
+ * text's end: a string that is the whole text, of every length, with a
+ * special byte at every spot. */
+Test(jsonscan, strings_at_end_of_text)
+{
+	char doc[48];
+	struct js_err e;
+
+	for (size_t len = 0; len < 40; len++) {
+		doc[0] = '"';
+		memset(doc + 1, 'x', len);
+		doc[len + 1] = '"';
+		cr_expect_eq(validate_n(doc, len + 2, NULL), 0, "len %zu", len);
+		cr_expect_eq(validate_n(doc, len + 1, &e), -1, "unterminated, len %zu", len);
+		cr_expect_str_eq(e.msg, "unexpected end of input");
+		for (size_t at = 0; at < len; at++) {
+			doc[1 + at] = '\x01';
+			cr_expect_eq(validate_n(doc, len + 2, &e), -1, "len %zu at %zu", len, at);
+			cr_expect_str_eq(e.msg, "control character in string");
+			cr_expect_eq(e.pos, 1 + at);
+			doc[1 + at] = '"';      /* the string ends early */
+			cr_expect_eq(validate_n(doc, len + 2, &e), -1);
+			cr_expect_str_eq(e.msg, "trailing characters after JSON value");
+			cr_expect_eq(e.pos, 2 + at, "len %zu at %zu: pos %zu", len, at, e.pos);
+			doc[1 + at] = 'x';
+		}
+	}
+}
+
+/* Short keys are looked up from the bytes that found their end: keys of
+ * every length up to past 16, wanted or near misses, near the text's end. */
+Test(jsonscan, short_keys_every_length)
+{
+	struct js_paths *ps = js_paths_new();
+	struct js_view out[24];
+	struct js_err e;
+	char key[32], doc[1024];
+	size_t n = 0;
+
+	/* wanted: "k", "kk", ... of lengths 1..20, every other one */
+	for (int len = 1, i = 0; len <= 20; len += 2, i++) {
+		memset(key, 'k', (size_t)len);
+		key[len] = '\0';
+		cr_assert_eq(js_paths_add(ps, key), i);
+	}
+	doc[n++] = '{';
+	for (int len = 0; len <= 21; len++)
+		n += (size_t)snprintf(doc + n, sizeof doc - n, "\"%.*s\":%d,", len,
+		                      "kkkkkkkkkkkkkkkkkkkkkkkk", len);
+	doc[n - 1] = '}';
+	{
+		char *b = exact(doc, n);
+
+		cr_assert_eq(js_scan(ps, b, n, out, &e), 0);
+		for (int len = 1, i = 0; len <= 20; len += 2, i++) {
+			snprintf(key, sizeof key, "%d", len);
+			expect_view(&out[i], JS_NUMBER, key);
+		}
+		free(b);
+	}
+	/* an escaped key matches decoded; near misses of "kkk" do not */
+	n = (size_t)snprintf(doc, sizeof doc, "{\"kkx\":1,\"kk\\u006b\":2,\"kkkx\":3,\"kk\":4}");
+	{
+		char *b = exact(doc, n);
+
+		cr_assert_eq(js_scan(ps, b, n, out, &e), 0);
+		expect_view(&out[1], JS_NUMBER, "2");
+		free(b);
+	}
+	js_paths_free(ps);
+}
+
+/* js_number's and js_int64's one-pass paths hand over to the general ones
+ * at 15 digits and |exponent| 22, and at 18 digits: the same results. */
+Test(jsonscan, number_fast_path_bounds)
+{
+	static const char *const nums[] = {
+		"999999999999999", "9999999999999999", "123456789012345e22",
+		"123456789012345e23", "1e-22", "1e-23", "3e22", "3e23",
+		"0.123456789012345", "0.1234567890123456", "-0.0000000000000001e-7",
+		"8.98846567431158e307", "1e-0000022", "4.35e-05",
+	};
+	static const struct { const char *s; int rc; int64_t v; } ints[] = {
+		{ "999999999999999999", 0, 999999999999999999LL },
+		{ "-999999999999999999", 0, -999999999999999999LL },
+		{ "1000000000000000000", 0, 1000000000000000000LL },
+		{ "0", 0, 0 }, { "-0", 0, 0 }, { "00", -1, 0 }, { "-", -1, 0 },
+		{ "200", 0, 200 }, { "2x", -1, 0 }, { "", -1, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
+		expect_num(nums[i], strtod(nums[i], NULL));
+	for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+		struct js_view v = sview(ints[i].s, JS_NUMBER);
+		int64_t got = 77;
+		int rc = js_int64(&v, &got);
+
+		cr_expect_eq(rc, ints[i].rc, "js_int64(%s) rc %d", ints[i].s, rc);
+		if (rc == 0)
+			cr_expect_eq(got, ints[i].v, "js_int64(%s) = %lld", ints[i].s, (long long)got);
+	}
+}
+
+/* Texts of 64 to 4096 bytes are scanned with a map of their special bytes,
+ * one bit per byte: strings as whole texts on both sides of those sizes and
+ * of 64-bit word boundaries, with a control byte or an early quote at each
+ * spot. */
+Test(jsonscan, special_byte_map_edges)
+{
+	static const size_t sizes[] = { 62, 63, 64, 65, 66, 79, 80, 127, 128, 129,
+	                                191, 192, 193, 4094, 4095, 4096, 4097, 4098 };
+	char *doc = malloc(4100);
+	struct js_err e;
+
+	cr_assert_not_null(doc);
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		size_t n = sizes[i];
+
+		doc[0] = '"';
+		memset(doc + 1, 'x', n - 2);
+		doc[n - 1] = '"';
+		cr_expect_eq(validate_n(doc, n, NULL), 0, "n %zu", n);
+		cr_expect_eq(validate_n(doc, n - 1, &e), -1, "n %zu cut", n);
+		cr_expect_eq(e.pos, n - 1);
+		for (size_t at = 1; at < n - 1; at += at < 200 || at > n - 200 ? 1 : 61) {
+			doc[at] = '\x1f';
+			cr_expect_eq(validate_n(doc, n, &e), -1, "n %zu at %zu", n, at);
+			cr_expect_str_eq(e.msg, "control character in string");
+			cr_expect_eq(e.pos, at, "n %zu at %zu: pos %zu", n, at, e.pos);
+			doc[at] = '"';
+			cr_expect_eq(validate_n(doc, n, &e), -1);
+			cr_expect_eq(e.pos, at + 1, "n %zu quote at %zu: pos %zu", n, at, e.pos);
+			doc[at] = 'x';
+		}
+	}
+	free(doc);
+}

@@ -313,7 +313,7 @@ if [ -n "$LOG4" ]; then
 fi
 echo
 row "peak RSS (MiB)" "-j1" "-j$JOBS" "" "" ""
-row "llmstat FILE, $LINES" "$RSS1" "$RSSN" "" "" "(counts the file's mapped pages)"
+row "llmstat FILE, $LINES" "$RSS1" "$RSSN" "" "" ""
 row "llmstat < pipe, $LINES" "$RSSP1" "$RSSPN" "" "" ""
 if [ -n "$LOG4" ]; then
 	row "llmstat FILE, $LINES4" "$RSS41" "$RSS4N" "" "" ""

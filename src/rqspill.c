@@ -83,21 +83,29 @@ rqspill_begin(struct rqspill *s)
 	return 0;
 }
 
+/* All n bytes at offset off, written (wr) or read; dies on failure. */
+static void
+full_io(int wr, int fd, void *buf, size_t n, off_t off)
+{
+	size_t done = 0;
+	ssize_t k;
+
+	while (done < n) {
+		k = wr ? pwrite(fd, (char *)buf + done, n - done, off + (off_t)done) :
+		    pread(fd, (char *)buf + done, n - done, off + (off_t)done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			die_io(wr ? "write" : "read");
+		done += (size_t)k;
+	}
+}
+
 static void
 flush(struct rqspill *s)
 {
-	size_t done = 0;
-	ssize_t w;
-
-	while (done < s->wlen) {
-		w = pwrite(s->fd, s->wbuf + done, s->wlen - done, s->end);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			die_io("write");
-		done += (size_t)w;
-		s->end += w;
-	}
+	full_io(1, s->fd, s->wbuf, s->wlen, s->end);
+	s->end += (off_t)s->wlen;
 	s->wlen = 0;
 }
 
@@ -146,18 +154,10 @@ key_less(const struct rqkey *a, const struct rqkey *b)
 static void
 fill(struct src *r)
 {
-	size_t want = r->left < RBUF_KEYS ? (size_t)r->left : RBUF_KEYS, got = 0;
-	ssize_t k;
+	size_t want = r->left < RBUF_KEYS ? (size_t)r->left : RBUF_KEYS;
 
-	while (got < want * sizeof(struct rqkey)) {
-		k = pread(r->run->fd, (char *)r->buf + got, want * sizeof(struct rqkey) - got, r->pos);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			die_io("read");
-		got += (size_t)k;
-		r->pos += k;
-	}
+	full_io(0, r->run->fd, r->buf, want * sizeof(struct rqkey), r->pos);
+	r->pos += (off_t)(want * sizeof(struct rqkey));
 	r->left -= want;
 	r->i = 0;
 	r->n = want;

@@ -70,7 +70,7 @@ xgrow(void **p, size_t *cap, size_t need, size_t elem)
 	memset((char *)*p + old * elem, 0, (*cap - old) * elem);
 }
 
-#define TABLE_BIG ((size_t)4 << 20)     /* from here on a table has its own mapping */
+#define TABLE_BIG ((size_t)1 << 20)     /* from here on a table has its own mapping */
 
 static void *
 table_map(size_t bytes)

@@ -27,7 +27,7 @@ void xgrow(void **p, size_t *cap, size_t need, size_t elem);
  * written (nor made resident). */
 void xgrow_uninit(void **p, size_t *cap, size_t need, size_t elem);
 /* Big tables (the session table, the slots of id maps): like
- * xgrow_uninit, but past a few MiB the array lives in its own mapping,
+ * xgrow_uninit, but past 1 MiB the array lives in its own mapping,
  * moved by mremap as it doubles (nothing copied) and backed by huge pages
  * (a few dozen page faults instead of thousands). Free with xtable_free,
  * given the capacity. */

@@ -367,6 +367,15 @@ fill_string(struct fillctx *c, int f, struct strv *out)
 	return 0;
 }
 
+/* A picked number view: 1 with *d set, -1 (line rejected) wrong type. */
+static int
+number_of(struct fillctx *c, int f, const struct js_view *x, double *d)
+{
+	if ((x->type != JS_NUMBER && x->type != JS_STRING) || js_number(x, d) < 0)
+		return reject(c, f);
+	return 1;
+}
+
 /* A number field; returns 1 with *d set, 0 absent, -1 wrong type. */
 static int
 get_number(struct fillctx *c, int f, double *d, int *unit)
@@ -375,9 +384,36 @@ get_number(struct fillctx *c, int f, double *d, int *unit)
 
 	if (x == NULL)
 		return 0;       /* absent, null or "" (see pick) */
-	if ((x->type != JS_NUMBER && x->type != JS_STRING) || js_number(x, d) < 0)
-		return reject(c, f);
-	return 1;
+	return number_of(c, f, x, d);
+}
+
+/* The common case without floating point: a JSON number of digits with
+ * at most 6 after a point, m * 10^-k with m < 2^40 (so every product
+ * below is exact, and equal to what rounding the double would give).
+ * Returns 0, or -1 for anything else (the general path then decides). */
+static int
+plain_decimal(const struct js_view *x, uint64_t *m, int *k)
+{
+	const char *p = x->p, *end = x->p + x->n;
+	uint64_t v = 0;
+	int frac = -1;
+
+	if (x->type != JS_NUMBER || x->n == 0 || x->n > 12)
+		return -1;
+	for (; p < end; p++) {
+		if (*p == '.' && frac < 0)
+			frac = 0;
+		else if ((unsigned char)(*p - '0') < 10) {
+			v = v * 10 + (uint64_t)(*p - '0');
+			frac += frac >= 0;
+		} else
+			return -1;      /* a sign or an exponent */
+	}
+	if (frac > 6 || v >= (uint64_t)1 << 40)
+		return -1;
+	*m = v;
+	*k = frac < 0 ? 0 : frac;
+	return 0;
 }
 
 static double
@@ -391,13 +427,38 @@ to_us(double v, int unit)
 	}
 }
 
+/* A duration in whole us from plain_decimal, when the unit allows it
+ * exactly (ms, s, us; not ns, which divides). */
+static int
+plain_duration(const struct js_view *x, int unit, int64_t *us)
+{
+	static const int64_t pow10[7] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+	uint64_t m;
+	int k, shift;
+
+	if (plain_decimal(x, &m, &k) < 0)
+		return -1;
+	shift = unit == U_S ? 6 : unit == U_US ? 0 : unit == U_NS ? -1 : 3;
+	if (shift < 0 || k > shift)
+		return -1;
+	*us = (int64_t)m * pow10[shift - k];
+	return *us < MAX_DURATION_US ? 0 : -1;     /* the limit itself: the general path */
+}
+
 static int
 fill_duration(struct fillctx *c, int f, uint32_t bit, int64_t *out)
 {
 	double d, us;
-	int unit, r = get_number(c, f, &d, &unit);
+	int unit, r;
+	const struct js_view *x = pick(c->s, c->v, f, &unit);
 
-	if (r <= 0)
+	if (x == NULL)
+		return 0;
+	if (plain_duration(x, unit, out) == 0) {
+		c->rec->has |= bit;
+		return 0;
+	}
+	if ((r = number_of(c, f, x, &d)) <= 0)
 		return r;
 	us = to_us(d, unit);
 	if (!(us >= 0) || us > (double)MAX_DURATION_US) {
@@ -413,9 +474,18 @@ static int
 fill_tokens(struct fillctx *c, int f, uint32_t bit, int64_t *out)
 {
 	double d;
-	int unit, r = get_number(c, f, &d, &unit);
+	int unit, r, k;
+	uint64_t m;
+	const struct js_view *x = pick(c->s, c->v, f, &unit);
 
-	if (r <= 0)
+	if (x == NULL)
+		return 0;
+	if (plain_decimal(x, &m, &k) == 0 && k == 0 && m <= (uint64_t)MAX_TOKENS) {
+		*out = (int64_t)m;
+		c->rec->has |= bit;
+		return 0;
+	}
+	if ((r = number_of(c, f, x, &d)) <= 0)
 		return r;
 	if (!(d >= 0) || d > (double)MAX_TOKENS || d != floor(d)) {
 		(*c->invalid)++;

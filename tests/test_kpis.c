@@ -225,3 +225,88 @@ Test(kpis, daily)
 	cr_assert_eq(m->n, 1);
 	cr_assert_str_eq(m->strs[0], "m3");
 }
+
+/* ---- Durations and token counts: the exact integer path for plain
+ * decimals (schema.c plain_decimal) against the double path, at and
+ * around the limits. Worked by hand in the comments. */
+
+static struct kpis nk;
+static struct agg nagg;
+static struct schema nschema;
+
+static void
+run_lines(const char *text, const char *map)
+{
+	struct run_conf rc = { 0 };
+	char err[256];
+
+	schema_init_generic(&nschema);
+	if (map)
+		cr_assert_eq(schema_map(&nschema, map, err, sizeof(err)), 0, "%s", err);
+	ltime_zone_init(&tz, NULL);
+	aconf.alpha = 0.01;
+	aconf.requery_us = 30000000;
+	aconf.tz = &tz;
+	agg_init(&nagg, &aconf);
+	rc.schema = &nschema;
+	rc.agg = &aconf;
+	rc.use_log_cost = 1;
+	rc.jobs = 1;
+	run_buffer(&rc, text, strlen(text), &nagg);
+	kpis_compute(&nk, &nagg, NULL);
+}
+
+static void
+done_lines(void)
+{
+	kpis_free(&nk);
+	agg_free(&nagg);
+	schema_free(&nschema);
+}
+
+static const struct metric *
+nget(const char *name)
+{
+	const struct metric *m = mlist_find(&nk.summary, name);
+
+	if (m == NULL)
+		m = mlist_find(&nk.quality, name);
+	cr_assert(m != NULL, "metric %s missing", name);
+	return m;
+}
+
+Test(numbers, plain_decimals_and_limits)
+{
+	run_lines(
+	    "{\"latency_ms\":1017.2,\"usage\":{\"prompt_tokens\":188,\"completion_tokens\":70}}\n"
+	    "{\"latency_ms\":0.0005,\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":12.0}}\n"
+	    "{\"latency_ms\":86399999.999,\"usage\":{\"prompt_tokens\":1000000000,\"completion_tokens\":1000000001}}\n"
+	    "{\"latency_ms\":86400000}\n"
+	    "{\"latency_ms\":86400000.001}\n"
+	    "{\"latency_ms\":1e3,\"usage\":{\"prompt_tokens\":12.5}}\n"
+	    "{\"latency_ms\":-5}\n", NULL);
+	/* latencies in us: 1017200, 1 (0.5 us rounds up), 86399999999,
+	 * 86400000000 (the one-day limit itself is allowed), 1000000;
+	 * 86400000.001 ms and -5 ms are invalid. Sum 172802017200 / 5. */
+	cr_assert_eq(nget("latency_max")->d, 86400000.0);
+	cr_assert_float_eq(nget("latency_mean")->d, 34560403.44, 1e-6);
+	/* input: 188 + 12 + 1e9 (the limit); 1000000001 and 12.5 invalid */
+	cr_assert_eq(nget("input_tokens")->i, 1000000200);
+	cr_assert_eq(nget("output_tokens")->i, 82);     /* 70 + 12.0 */
+	cr_assert_eq(nget("invalid_values")->i, 4);
+	done_lines();
+}
+
+Test(numbers, duration_units)
+{
+	/* seconds: 1.5 -> 1500000 us (exact path); 0.0000015 s has 7
+	 * decimals -> 1.5 us through the double, rounded to 2 */
+	run_lines("{\"d\":1.5}\n{\"d\":0.0000015}\n", "latency=d:s");
+	cr_assert_float_eq(nget("latency_max")->d, 1500.0, 1e-9);
+	cr_assert_float_eq(nget("latency_mean")->d, (1500000 + 2) / 2.0 / 1000.0, 1e-9);
+	done_lines();
+	/* nanoseconds always take the double: 1500 ns -> 1.5 us -> 2 */
+	run_lines("{\"d\":1500}\n", "latency=d:ns");
+	cr_assert_float_eq(nget("latency_max")->d, 0.002, 1e-12);
+	done_lines();
+}

@@ -376,44 +376,57 @@ number_of(struct fillctx *c, int f, const struct js_view *x, double *d)
 	return 1;
 }
 
-/* A number field; returns 1 with *d set, 0 absent, -1 wrong type. */
+/* The common case without floating point: a JSON number without a sign,
+ * with at most 15 digits, read as m * 10^e10 (|e10| <= 22). Callers scale
+ * it by integer multiplication only while the result stays under 2^51,
+ * where it equals what rounding the double gives. Returns 0, or -1 for
+ * anything else (the general path then decides). */
 static int
-get_number(struct fillctx *c, int f, double *d, int *unit)
+plain_number(const struct js_view *x, uint64_t *m, int *e10)
 {
-	const struct js_view *x = pick(c->s, c->v, f, unit);
-
-	if (x == NULL)
-		return 0;       /* absent, null or "" (see pick) */
-	return number_of(c, f, x, d);
-}
-
-/* The common case without floating point: a JSON number of digits with
- * at most 6 after a point, m * 10^-k with m < 2^40 (so every product
- * below is exact, and equal to what rounding the double would give).
- * Returns 0, or -1 for anything else (the general path then decides). */
-static int
-plain_decimal(const struct js_view *x, uint64_t *m, int *k)
-{
-	const char *p = x->p, *end = x->p + x->n;
+	const unsigned char *p = (const unsigned char *)x->p, *end = p + x->n, *f;
 	uint64_t v = 0;
-	int frac = -1;
+	int ndig, nfrac = 0, e = 0, eneg;
 
-	if (x->type != JS_NUMBER || x->n == 0 || x->n > 12)
+	if (x->type != JS_NUMBER || x->n > 24)
 		return -1;
-	for (; p < end; p++) {
-		if (*p == '.' && frac < 0)
-			frac = 0;
-		else if ((unsigned char)(*p - '0') < 10) {
+	for (; p < end && (unsigned)(*p - '0') < 10; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	ndig = (int)(p - (const unsigned char *)x->p);
+	if (p < end && *p == '.') {
+		for (f = ++p; p < end && (unsigned)(*p - '0') < 10; p++)
 			v = v * 10 + (uint64_t)(*p - '0');
-			frac += frac >= 0;
-		} else
-			return -1;      /* a sign or an exponent */
+		nfrac = (int)(p - f);
 	}
-	if (frac > 6 || v >= (uint64_t)1 << 40)
+	if (ndig == 0 || ndig + nfrac > 15)
+		return -1;      /* a sign, or too many digits */
+	if (p < end) {          /* an exponent (the scanner checked its grammar) */
+		if (*p != 'e' && *p != 'E')
+			return -1;
+		eneg = *++p == '-';
+		p += *p == '-' || *p == '+';
+		for (; p < end && e < 100; p++)
+			e = e * 10 + (*p - '0');
+		e = eneg ? -e : e;
+	}
+	e -= nfrac;
+	if (e < -22 || e > 22)
 		return -1;
 	*m = v;
-	*k = frac < 0 ? 0 : frac;
+	*e10 = e;
 	return 0;
+}
+
+/* m * 10^k for 0 <= k, or -1 when that reaches limit (< 2^51). */
+static int64_t
+scale_up(uint64_t m, int k, int64_t limit)
+{
+	while (k-- > 0) {
+		if (m > (uint64_t)limit / 10)
+			return -1;
+		m *= 10;
+	}
+	return m < (uint64_t)limit ? (int64_t)m : -1;
 }
 
 static double
@@ -427,22 +440,23 @@ to_us(double v, int unit)
 	}
 }
 
-/* A duration in whole us from plain_decimal, when the unit allows it
- * exactly (ms, s, us; not ns, which divides). */
+/* A duration in whole us from plain_number, when the unit allows it
+ * exactly (ms, s, us; not ns, which divides). The limit itself and
+ * beyond take the general path. */
 static int
 plain_duration(const struct js_view *x, int unit, int64_t *us)
 {
-	static const int64_t pow10[7] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
 	uint64_t m;
-	int k, shift;
+	int e10, shift;
+	int64_t v;
 
-	if (plain_decimal(x, &m, &k) < 0)
+	if (plain_number(x, &m, &e10) < 0)
 		return -1;
-	shift = unit == U_S ? 6 : unit == U_US ? 0 : unit == U_NS ? -1 : 3;
-	if (shift < 0 || k > shift)
+	shift = unit == U_S ? 6 : unit == U_US ? 0 : unit == U_NS ? -100 : 3;
+	if (shift + e10 < 0 || (v = scale_up(m, shift + e10, MAX_DURATION_US)) < 0)
 		return -1;
-	*us = (int64_t)m * pow10[shift - k];
-	return *us < MAX_DURATION_US ? 0 : -1;     /* the limit itself: the general path */
+	*us = v;
+	return 0;
 }
 
 static int
@@ -476,12 +490,13 @@ fill_tokens(struct fillctx *c, int f, uint32_t bit, int64_t *out)
 	double d;
 	int unit, r, k;
 	uint64_t m;
+	int64_t v;
 	const struct js_view *x = pick(c->s, c->v, f, &unit);
 
 	if (x == NULL)
 		return 0;
-	if (plain_decimal(x, &m, &k) == 0 && k == 0 && m <= (uint64_t)MAX_TOKENS) {
-		*out = (int64_t)m;
+	if (plain_number(x, &m, &k) == 0 && k >= 0 && (v = scale_up(m, k, MAX_TOKENS + 1)) >= 0) {
+		*out = v;
 		c->rec->has |= bit;
 		return 0;
 	}
@@ -500,9 +515,22 @@ static int
 fill_cost(struct fillctx *c)
 {
 	double d;
-	int unit, r = get_number(c, F_COST, &d, &unit);
+	uint64_t m;
+	int unit, r, e10;
+	int64_t v;
+	const struct js_view *x = pick(c->s, c->v, F_COST, &unit);
 
-	if (r <= 0)
+	if (x == NULL)
+		return 0;
+	/* pico-USD by integer scaling up to $1,125 (2^50 pico), where it
+	 * equals llround(usd * 1e12) */
+	if (unit != U_NANOUSD && plain_number(x, &m, &e10) == 0 && e10 >= -12 &&
+	    (v = scale_up(m, 12 + e10, (int64_t)1 << 50)) >= 0) {
+		c->rec->cost_pico = v;
+		c->rec->has |= R_COST;
+		return 0;
+	}
+	if ((r = number_of(c, F_COST, x, &d)) <= 0)
 		return r;
 	if (unit == U_NANOUSD)
 		d /= 1e9;

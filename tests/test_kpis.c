@@ -310,3 +310,19 @@ Test(numbers, duration_units)
 	cr_assert_float_eq(nget("latency_max")->d, 0.002, 1e-12);
 	done_lines();
 }
+
+Test(numbers, costs_exact_and_general)
+{
+	/* pico-USD: 7.02e-05 -> 70200000 and 0.1 -> 1e11 and 3 -> 3e12 by
+	 * integer scaling; 1e-13 (under a pico: 0) and 2000.5 (over 2^50
+	 * pico) through the double; -1 and 100000.5 (over the limit) are
+	 * invalid. Sum 2003600070200000 pico. */
+	run_lines(
+	    "{\"model\":\"x\",\"cost\":7.02e-05}\n{\"model\":\"x\",\"cost\":0.1}\n"
+	    "{\"model\":\"x\",\"cost\":3}\n{\"model\":\"x\",\"cost\":1e-13}\n"
+	    "{\"model\":\"x\",\"cost\":2000.5}\n{\"model\":\"x\",\"cost\":-1}\n"
+	    "{\"model\":\"x\",\"cost\":100000.5}\n", NULL);
+	cr_assert_eq(nget("total_cost")->d, 2003600070200000 / 1e12);
+	cr_assert_eq(nget("invalid_values")->i, 2);
+	done_lines();
+}

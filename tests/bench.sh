@@ -338,9 +338,15 @@ if [ -n "$DUCK" ]; then
 else
 	tgt ">= 15x faster than DuckDB" "not measured"
 fi
-tgt "peak RSS <= 100 MB at $LINES lines" "$(verdict "$(num "$RSSN")" '<=' 100) (${RSSN} MiB at -j$JOBS)"
-tgt "  same, reading a pipe" "$(verdict "$(num "$RSSPN")" '<=' 100) (${RSSPN} MiB)"
-[ -z "$LOG4" ] || tgt "RSS from $LINES to $LINES4 lines" "file ${RSSN} -> ${RSS4N} MiB, pipe ${RSSPN} -> ${RSSP4N} MiB"
+# 100 MB is 95.4 MiB; "does not grow with lines": the 4x log's peak within
+# 15% of the 1x log's (it has more distinct users per day, which may grow).
+tgt "peak RSS <= 100 MB (95.4 MiB) at $LINES lines" "$(verdict "$(num "$RSSN")" '<=' 95.4) (${RSSN} MiB at -j$JOBS)"
+tgt "  same, reading a pipe" "$(verdict "$(num "$RSSPN")" '<=' 95.4) (${RSSPN} MiB)"
+if [ -n "$LOG4" ]; then
+	flat=$(awk -v a="$(num "$RSSN")" -v b="$(num "$RSS4N")" -v c="$(num "$RSSPN")" -v d="$(num "$RSSP4N")" \
+		'BEGIN { print (b <= a * 1.15 && d <= c * 1.15) ? "ok" : "MISS" }')
+	tgt "RSS flat from $LINES to $LINES4 lines (15%)" "$flat (file ${RSSN} -> ${RSS4N} MiB, pipe ${RSSPN} -> ${RSSP4N} MiB)"
+fi
 tgt ".gz close to zcat | wc -l (<= 1.25x)" "$(verdict "$r_gz" '<=' 1.25) (${r_gz}x)"
 tgt ".zst close to zstdcat | wc -l (<= 1.25x)" "$(verdict "$r_zst" '<=' 1.25) (${r_zst}x)"
 tgt "-j1 and -j$JOBS byte-identical" "$([ "$IDENT" = yes ] && echo ok || echo MISS)"

@@ -42,21 +42,32 @@ own_fd(struct rqspill *s, int fd)
 	s->fds[s->nfds++] = fd;
 }
 
-/* An unnamed file in $TMPDIR (or /tmp), or -1. */
 static int
-temp_file(void)
+temp_in(const char *dir)
 {
-	const char *dir = getenv("TMPDIR");
 	char path[4096];
 	int fd;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
 	if (snprintf(path, sizeof(path), "%s/llmstat-XXXXXX", dir) >= (int)sizeof(path))
 		return -1;
 	if ((fd = mkstemp(path)) >= 0)
 		unlink(path);
 	return fd;
+}
+
+/* An unnamed file in $TMPDIR, else /var/tmp (on disk, where /tmp may be a
+ * tmpfs, which is memory), else /tmp; -1 when none can be made. */
+static int
+temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	if (dir && *dir)
+		return temp_in(dir);
+	if ((fd = temp_in("/var/tmp")) >= 0)
+		return fd;
+	return temp_in("/tmp");
 }
 
 int
@@ -68,8 +79,8 @@ rqspill_begin(struct rqspill *s)
 		if ((s->fd = temp_file()) < 0) {
 			s->failed = 1;
 			fprintf(stderr, "llmstat: no temporary file in %s (%s): session request "
-			    "times stay in memory\n", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-			    strerror(errno));
+			    "times stay in memory\n", getenv("TMPDIR") && *getenv("TMPDIR") ?
+			    getenv("TMPDIR") : "/var/tmp or /tmp", strerror(errno));
 			return -1;
 		}
 		own_fd(s, s->fd);

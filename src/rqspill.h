@@ -48,8 +48,8 @@ struct rqspill {
 size_t rqspill_budget(void);
 
 /* Starts a run; returns -1 (once a message, then silently) when no
- * temporary file can be made in $TMPDIR or /tmp: the caller then keeps
- * its requests in memory. */
+ * temporary file can be made in $TMPDIR (default /var/tmp, then /tmp):
+ * the caller then keeps its requests in memory. */
 int rqspill_begin(struct rqspill *s);
 /* Appends a key; keys must come in order. */
 void rqspill_put(struct rqspill *s, const struct rqkey *k);

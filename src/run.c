@@ -55,6 +55,13 @@ struct pcache {                 /* a model name (when it fits) and its price */
 	const struct price *price;      /* NULL: not in the table */
 };
 
+/* What the dedup keys pass saw of a line: the real pass need not scan a
+ * line again when all its records are duplicates or unused kinds. */
+struct lfate {
+	uint32_t nrec;          /* its records; UINT32_MAX: not scanned to the end */
+	uint32_t invalid;       /* invalid values met in them */
+};
+
 struct mblk {                   /* session updates bound for one worker */
 	struct mblk *next;
 	struct sess_upd *u;
@@ -68,7 +75,10 @@ struct worker {
 	struct ex ex;           /* line -> records */
 	uint64_t *dkeys;        /* a chunk's dedup keys, by record */
 	uint8_t *ddup;          /* 1: that record repeats an earlier one */
-	size_t ndkeys, dkcap, dcap_dup, drec;
+	uint8_t *dfilt;         /* 1: that record is of a kind not used (PR_FILTERED) */
+	size_t ndkeys, dkcap, dcap_dup, dfcap, drec;
+	struct lfate *lf;       /* the keys pass's view of each line of the chunk */
+	size_t nlf, lfcap;
 	char *scratch, *key[AGG_MAX_TABLES];
 	size_t klen[AGG_MAX_TABLES];
 	struct lerr *errs;      /* the earliest max_messages rejected lines */
@@ -218,6 +228,15 @@ use_record(struct worker *w, struct record *rec, int kind)
 	agg_add(&w->agg, rec, w->key, w->klen);
 }
 
+static void
+line_counts(struct worker *w, int nrec)
+{
+	if (nrec == 0)
+		w->agg.filtered_records++;      /* an OTLP line without spans */
+	else
+		w->agg.extra_records += (uint64_t)nrec - 1;
+}
+
 /* Dedup phase 1 (keys only) when keys is set; else the real pass. */
 static void
 line_records(struct worker *w, const struct chunk *ch, uint64_t ln, int keys)
@@ -232,6 +251,8 @@ line_records(struct worker *w, const struct chunk *ch, uint64_t ln, int keys)
 		nrec++;
 		if (keys) {
 			xgrow((void **)&w->dkeys, &w->dkcap, w->ndkeys + 1, sizeof(*w->dkeys));
+			xgrow((void **)&w->dfilt, &w->dfcap, w->ndkeys + 1, 1);
+			w->dfilt[w->ndkeys] = kind == PR_FILTERED;
 			w->dkeys[w->ndkeys++] = kind == PR_REQUEST || kind == PR_FEEDBACK ? key : 0;
 			continue;
 		}
@@ -246,12 +267,12 @@ line_records(struct worker *w, const struct chunk *ch, uint64_t ln, int keys)
 		else
 			use_record(w, &rec, kind);
 	}
-	if (keys)
+	if (keys) {
+		w->lf[ln - 1].nrec = (uint32_t)nrec;
+		w->lf[ln - 1].invalid = (uint32_t)junk;
 		return;
-	if (nrec == 0)
-		w->agg.filtered_records++;      /* an OTLP line without spans */
-	else
-		w->agg.extra_records += (uint64_t)nrec - 1;
+	}
+	line_counts(w, nrec);
 }
 
 static void
@@ -262,6 +283,11 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 
 	if (!keys)
 		w->agg.lines_read++;
+	else {
+		xgrow((void **)&w->lf, &w->lfcap, ln, sizeof(*w->lf));
+		w->lf[ln - 1].nrec = UINT32_MAX;
+		w->nlf = ln;
+	}
 	if (n && p[n - 1] == '\r')
 		n--;
 	if (ch->seq == 0 && ln == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
@@ -287,6 +313,33 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 	line_records(w, ch, ln, keys);
 }
 
+/* In the real pass after a keys pass: a line whose records are all
+ * duplicates or unused kinds is counted from what the keys pass saw, not
+ * scanned again (Claude Code logs: half their lines). Returns 1 if so. */
+static int
+line_known(struct worker *w, uint64_t ln)
+{
+	const struct lfate *f = &w->lf[ln - 1];
+	uint32_t j;
+
+	if (ln > w->nlf || f->nrec == UINT32_MAX)
+		return 0;
+	for (j = 0; j < f->nrec; j++)
+		if (!w->ddup[w->drec + j] && !w->dfilt[w->drec + j])
+			return 0;
+	for (j = 0; j < f->nrec; j++) {
+		if (w->ddup[w->drec + j])
+			w->agg.duplicate_records++;
+		else
+			w->agg.filtered_records++;
+	}
+	w->drec += f->nrec;
+	w->agg.lines_read++;
+	w->agg.invalid_values += f->invalid;
+	line_counts(w, (int)f->nrec);
+	return 1;
+}
+
 static uint64_t
 each_line(struct worker *w, const struct chunk *ch, int keys)
 {
@@ -295,6 +348,11 @@ each_line(struct worker *w, const struct chunk *ch, int keys)
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!keys && ch->dseq >= 0 && line_known(w, ln + 1)) {
+			ln++;
+			p = nl ? nl + 1 : end;
+			continue;
+		}
 		do_line(w, p, (size_t)((nl ? nl : end) - p), ch, ++ln, keys);
 		p = nl ? nl + 1 : end;
 	}
@@ -310,6 +368,7 @@ mark_duplicates(struct worker *w, const struct chunk *ch)
 	size_t i;
 
 	w->ndkeys = 0;
+	w->nlf = 0;
 	each_line(w, ch, 1);
 	xgrow((void **)&w->ddup, &w->dcap_dup, w->ndkeys + 1, 1);
 	pthread_mutex_lock(&rc->mu);
@@ -706,6 +765,8 @@ worker_free(struct worker *w)
 	ex_free(&w->ex);
 	free(w->dkeys);
 	free(w->ddup);
+	free(w->dfilt);
+	free(w->lf);
 	free(w->scratch);
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		free(w->key[t]);

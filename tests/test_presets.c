@@ -446,3 +446,50 @@ Test(presets, dedup_across_chunks_and_threads)
 	cr_expect(atoi(got) > 1000, "%s duplicates", got);
 	free(a);
 }
+
+/* With dedup, a line whose records are all repeats or unused kinds is not
+ * scanned twice: its counts come from the keys pass (run.c line_known).
+ * The counts must be what scanning gives: 3000 copies of the Claude Code
+ * fixture with their own ids (about 20 chunks), plus a user line with a
+ * bad timestamp in each, against one copy read without dedup. */
+Test(presets, dedup_skips_known_lines_with_the_same_counts)
+{
+	char *one, *all, got[64];
+	int code;
+	const char *make =
+	    "f=$(mktemp) && awk -v n=3000 '{ l[NR] = $0 } END { for (k = 1; k <= n; k++) { "
+	    "for (i = 1; i <= NR; i++) { s = l[i]; gsub(/msg_01X/, \"msg_01X\" k \"_\", s); "
+	    "gsub(/req_011CQ/, \"req_011CQ\" k \"_\", s); print s } "
+	    "print \"{\\\"type\\\":\\\"user\\\",\\\"sessionId\\\":\\\"s\\\",\\\"timestamp\\\":\\\"2025-13-45T00:00:00Z\\\","
+	    "\\\"message\\\":{\\\"role\\\":\\\"user\\\",\\\"content\\\":\\\"x\\\"}}\" } }' "
+	    "fixtures/presets/claude-code.jsonl > $f && ";
+
+	one = run_sh("f=$(mktemp) && { cat fixtures/presets/claude-code.jsonl; "
+	    "echo '{\"type\":\"user\",\"sessionId\":\"s\",\"timestamp\":\"2025-13-45T00:00:00Z\",\"message\":{\"role\":\"user\",\"content\":\"x\"}}'; } > $f && "
+	    "\"$L\" -f json --no-dedup $f; rm -f $f", &code);
+	cr_assert(value(one, "invalid_values", got, sizeof(got)) == 0);
+	{
+		char cmd[2048], want[64], *j3;
+		int inv = atoi(got);
+
+		cr_assert_eq(inv, 1, "the bad timestamp counts as an invalid value");
+		snprintf(cmd, sizeof(cmd), "%s\"$L\" -j1 -f json $f && echo @@@ && \"$L\" -j3 -f json $f; rm -f $f", make);
+		all = run_sh(cmd, &code);
+		cr_assert_not_null(j3 = strstr(all, "@@@\n"));
+		*j3 = '\0';
+		cr_expect_str_eq(all, j3 + 4);
+		snprintf(want, sizeof(want), "%d", 3000 * inv);
+		cr_assert(value(all, "invalid_values", got, sizeof(got)) == 0);
+		cr_expect_str_eq(got, want);
+	}
+	cr_assert(value(all, "requests", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "12000");
+	cr_assert(value(all, "duplicate_records", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "3000");
+	cr_assert(value(all, "filtered_records", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "12000");         /* 3 + the bad user line, each copy */
+	cr_assert(value(all, "lines_read", got, sizeof(got)) == 0);
+	cr_expect_str_eq(got, "27000");
+	free(one);
+	free(all);
+}

@@ -2,6 +2,8 @@
  * units) plus one rule function each for what data cannot say. */
 #include "preset.h"
 
+#include <pthread.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -587,25 +589,31 @@ detect_line(const struct js_view *v)
 
 #define DETECT_LINES 50
 
+static struct js_paths *detect_ps;     /* built once, read by every worker */
+static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
+
+static void
+detect_init(void)
+{
+	detect_ps = js_paths_new();
+	for (int i = 0; i < D_COUNT; i++)
+		js_paths_add(detect_ps, detect_paths[i]);
+}
+
 int
 preset_detect(const char *p, size_t n)
 {
-	static struct js_paths *ps;     /* built once; detection runs on one thread */
 	struct js_view v[D_COUNT];
 	struct js_err je;
 	int votes[P_COUNT] = { 0 }, i, k, best = -1, lines = 0;
 	const char *end = p + n, *nl;
 
-	if (ps == NULL) {
-		ps = js_paths_new();
-		for (i = 0; i < D_COUNT; i++)
-			js_paths_add(ps, detect_paths[i]);
-	}
+	pthread_once(&detect_once, detect_init);        /* workers detect at once */
 	while (p < end && lines < DETECT_LINES) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		if (js_scan(ps, p, (size_t)(nl - p), v, &je) == 0 && (k = detect_line(v)) >= 0) {
+		if (js_scan(detect_ps, p, (size_t)(nl - p), v, &je) == 0 && (k = detect_line(v)) >= 0) {
 			votes[k] += k == P_GENERIC ? 1 : 2;     /* a preset's marks beat common names */
 			lines++;
 		}

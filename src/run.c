@@ -28,7 +28,8 @@ struct chunk {
 	size_t owncap;
 	int file;               /* index into rctx.names */
 	const struct schema *schema;    /* the file's format */
-	int64_t dseq;           /* order among chunks with a dedup key, or -1 */
+	int64_t dseq;           /* its turn to commit dedup keys: chunks in input order */
+	int detect;             /* the first chunk of a file whose format it tells */
 	uint32_t seq;           /* chunk number within its file */
 	size_t idx;             /* its entry in rctx.info */
 };
@@ -112,8 +113,12 @@ struct rctx {
 	struct agg *out;        /* state files merge straight into it */
 	const struct schema **fschema;  /* each file's schema, by index */
 	struct idset dset;      /* dedup keys seen */
-	int64_t dnext, dcount;  /* next chunk to commit its keys; chunks numbered */
+	int64_t dnext, dcount;  /* next turn to be taken; turns given out */
+	uint8_t *dfin;          /* by turn: taken (a chunk without dedup takes it at once) */
+	size_t dfin_cap;
 	pthread_cond_t dturn;
+	pthread_cond_t known;   /* a file's format was told */
+	uint8_t *nofmt;         /* by file: no known format found (warned at the end) */
 	const char *pname;      /* progress: the input being read */
 	long long psize, pdone; /* its size and the bytes handed out so far */
 	struct timespec plast;  /* when the progress line was last drawn */
@@ -348,7 +353,7 @@ each_line(struct worker *w, const struct chunk *ch, int keys)
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!keys && ch->dseq >= 0 && line_known(w, ln + 1)) {
+		if (!keys && ch->schema->ndedup && line_known(w, ln + 1)) {
 			ln++;
 			p = nl ? nl + 1 : end;
 			continue;
@@ -359,8 +364,21 @@ each_line(struct worker *w, const struct chunk *ch, int keys)
 	return ln;
 }
 
+/* Marks turn t taken and moves the next turn past every taken one; under
+ * rc->mu. */
+static void
+turn_taken(struct rctx *rc, int64_t t)
+{
+	rc->dfin[t] = 1;
+	while (rc->dnext < rc->dcount && rc->dfin[rc->dnext])
+		rc->dnext++;
+	pthread_cond_broadcast(&rc->dturn);
+}
+
 /* Dedup: the chunk's keys are committed to the set in input order, so the
- * first copy of a record is the one counted whatever the thread count. */
+ * first copy of a record is the one counted whatever the thread count.
+ * Every chunk has a turn, as its format (dedup or not) may be told only
+ * by a worker; a chunk without dedup takes its turn without waiting. */
 static void
 mark_duplicates(struct worker *w, const struct chunk *ch)
 {
@@ -376,8 +394,7 @@ mark_duplicates(struct worker *w, const struct chunk *ch)
 		pthread_cond_wait(&rc->dturn, &rc->mu);
 	for (i = 0; i < w->ndkeys; i++)
 		w->ddup[i] = w->dkeys[i] && !idset_add(&rc->dset, w->dkeys[i]);
-	rc->dnext++;
-	pthread_cond_broadcast(&rc->dturn);
+	turn_taken(rc, ch->dseq);
 	pthread_mutex_unlock(&rc->mu);
 	w->drec = 0;
 }
@@ -429,6 +446,75 @@ chunk_done(struct rctx *rc, const struct chunk *ch, uint64_t lines)
 	if (ch->own)
 		buf_put_locked(rc, ch->own, ch->owncap);
 	pthread_mutex_unlock(&rc->mu);
+}
+
+#define DETECT_BYTES (256u << 10)       /* what auto-detection looks at */
+
+/* The schema asked for, or NULL when each file's first lines tell it. */
+static const struct schema *
+fixed_schema(const struct run_conf *c)
+{
+	if (c->schemas == NULL)
+		return c->schema;
+	return c->schema_id >= 0 ? &c->schemas[c->schema_id] : NULL;
+}
+
+/* The preset the first lines of p fit, or generic (*none set). */
+static const struct schema *
+detect(const struct run_conf *c, const char *p, size_t n, int *none)
+{
+	int id = preset_detect(p, n < DETECT_BYTES ? n : DETECT_BYTES);
+
+	*none = id < 0 && n > 0;
+	return &c->schemas[id < 0 ? P_GENERIC : id];
+}
+
+static void
+warn_no_format(const struct rctx *rc, int file)
+{
+	if (!rc->conf->quiet)
+		fprintf(stderr, "llmstat: %s: no known log format in the first lines; "
+		    "read as generic (see --schema)\n", rc->names[file]);
+}
+
+/* The file's schema, for run_buffer (one thread, one chunk). */
+static void
+choose_schema(struct rctx *rc, int file, const char *p, size_t n)
+{
+	int none = 0;
+
+	rc->fschema[file] = fixed_schema(rc->conf);
+	if (rc->fschema[file] == NULL)
+		rc->fschema[file] = detect(rc->conf, p, n, &none);
+	if (none)
+		warn_no_format(rc, file);
+}
+
+/* A chunk's schema. Auto-detection runs in the worker that has a file's
+ * first chunk (not on the reading thread, which has other files to read:
+ * a directory of 10,000 session files spent half its reading time there);
+ * the file's later chunks wait for it. The earliest chunk in flight never
+ * waits: its file's first chunk, if not itself, is done. */
+static const struct schema *
+chunk_schema(struct rctx *rc, const struct chunk *ch)
+{
+	const struct schema *s;
+	int none;
+
+	if (ch->detect) {
+		s = detect(rc->conf, ch->p, ch->len, &none);
+		pthread_mutex_lock(&rc->mu);
+		rc->fschema[ch->file] = s;
+		rc->nofmt[ch->file] = (uint8_t)none;
+		pthread_cond_broadcast(&rc->known);
+		pthread_mutex_unlock(&rc->mu);
+		return s;
+	}
+	pthread_mutex_lock(&rc->mu);
+	while ((s = rc->fschema[ch->file]) == NULL)
+		pthread_cond_wait(&rc->known, &rc->mu);
+	pthread_mutex_unlock(&rc->mu);
+	return s;
 }
 
 /* Session routing (struct agg_route): a worker queues the updates of
@@ -499,8 +585,14 @@ do_chunk(struct worker *w, struct chunk *ch)
 {
 	uint64_t lines;
 
-	if (ch->dseq >= 0)
+	ch->schema = chunk_schema(w->rc, ch);
+	if (ch->schema->ndedup)
 		mark_duplicates(w, ch);
+	else {
+		pthread_mutex_lock(&w->rc->mu);
+		turn_taken(w->rc, ch->dseq);
+		pthread_mutex_unlock(&w->rc->mu);
+	}
 	lines = each_line(w, ch, 0);
 	if (w->outb) {
 		route_flush(w);
@@ -553,28 +645,6 @@ progress(struct rctx *rc, size_t len)
 	    rc->pdone * 100 / rc->psize, rc->pdone >> 20);
 }
 
-#define DETECT_BYTES (256u << 10)       /* what auto-detection looks at */
-
-/* The file's schema: the one asked for, or the preset its first lines fit. */
-static void
-choose_schema(struct rctx *rc, int file, const char *p, size_t n)
-{
-	const struct run_conf *c = rc->conf;
-	int id = c->schema_id;
-
-	if (c->schemas == NULL) {
-		rc->fschema[file] = c->schema;
-		return;
-	}
-	if (id < 0 && (id = preset_detect(p, n < DETECT_BYTES ? n : DETECT_BYTES)) < 0) {
-		id = P_GENERIC;
-		if (!c->quiet && n > 0)
-			fprintf(stderr, "llmstat: %s: no known log format in the first lines; "
-			    "read as generic (see --schema)\n", rc->names[file]);
-	}
-	rc->fschema[file] = &c->schemas[id];
-}
-
 static void
 submit(struct rctx *rc, char *own, size_t len, size_t cap, int file, uint32_t seq)
 {
@@ -587,11 +657,11 @@ submit(struct rctx *rc, char *own, size_t len, size_t cap, int file, uint32_t se
 	ch->owncap = cap;
 	ch->file = file;
 	ch->seq = seq;
-	if (seq == 0)
-		choose_schema(rc, file, own, len);
-	ch->schema = rc->fschema[file];
-	ch->dseq = ch->schema->ndedup ? rc->dcount++ : -1;
-	pthread_mutex_lock(&rc->mu);    /* workers write line counts into info */
+	pthread_mutex_lock(&rc->mu);    /* workers read fschema, dfin, info */
+	if (seq == 0 && (rc->fschema[file] = fixed_schema(rc->conf)) == NULL)
+		ch->detect = 1;
+	xgrow((void **)&rc->dfin, &rc->dfin_cap, (size_t)rc->dcount + 1, 1);
+	ch->dseq = rc->dcount++;
 	xgrow((void **)&rc->info, &rc->info_cap, rc->ninfo + 1, sizeof(*rc->info));
 	ch->idx = rc->ninfo++;
 	rc->info[ch->idx].file = file;
@@ -719,11 +789,15 @@ feed_path(struct rctx *rc, const char *path)
 		input_close(in);
 		return bad;
 	}
+	pthread_mutex_lock(&rc->mu);    /* workers read fschema and nofmt */
 	xgrow((void **)&rc->names, &rc->names_cap, rc->nnames + 1, sizeof(char *));
 	rc->fschema = xrealloc(rc->fschema, rc->names_cap * sizeof(*rc->fschema));
+	rc->nofmt = xrealloc(rc->nofmt, rc->names_cap);
 	file = (int)rc->nnames;
 	rc->fschema[file] = NULL;       /* set by the first chunk; none when empty */
+	rc->nofmt[file] = 0;
 	rc->names[rc->nnames++] = xstrdup(input_name(in));
+	pthread_mutex_unlock(&rc->mu);
 	rc->pname = rc->names[file];
 	rc->psize = input_kind(in) == INPUT_PLAIN ? input_size(in) : -1;
 	rc->pdone = 0;
@@ -838,12 +912,15 @@ rctx_free(struct rctx *rc)
 	free(rc->freecap);
 	free(rc->names);
 	free(rc->fschema);
+	free(rc->nofmt);
+	free(rc->dfin);
 	idset_free(&rc->dset);
 	free(rc->queue);
 	pthread_mutex_destroy(&rc->mu);
 	pthread_cond_destroy(&rc->more);
 	pthread_cond_destroy(&rc->room);
 	pthread_cond_destroy(&rc->dturn);
+	pthread_cond_destroy(&rc->known);
 	pthread_cond_destroy(&rc->freed);
 }
 
@@ -860,6 +937,7 @@ rctx_init(struct rctx *rc, const struct run_conf *c, int nw)
 	pthread_cond_init(&rc->more, NULL);
 	pthread_cond_init(&rc->room, NULL);
 	pthread_cond_init(&rc->dturn, NULL);
+	pthread_cond_init(&rc->known, NULL);
 	pthread_cond_init(&rc->freed, NULL);
 	rc->freebuf = xcalloc((size_t)nw * 2 + 2, sizeof(*rc->freebuf));
 	rc->freecap = xcalloc((size_t)nw * 2 + 2, sizeof(*rc->freecap));
@@ -926,6 +1004,9 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 	for (i = 0; paths[i]; i++)
 		bad |= feed_path(&rc, paths[i]);
 	stop_workers(&rc);
+	for (size_t f = 0; f < rc.nnames; f++)
+		if (rc.nofmt[f])
+			warn_no_format(&rc, (int)f);
 	for (i = 0; rc.nw > 1 && i < rc.nw; i++)       /* the last hand-overs */
 		route_drain(&rc, &rc.w[i]);
 	if (c->progress && rc.plast.tv_sec)
@@ -957,7 +1038,7 @@ run_buffer(const struct run_conf *c, const char *buf, size_t len, struct agg *ou
 {
 	static const char name[] = "(buffer)";
 	struct rctx rc;
-	struct chunk ch = { .p = buf, .len = len, .dseq = -1 };
+	struct chunk ch = { .p = buf, .len = len };
 
 	rctx_init(&rc, c, 1);
 	rc.names = xcalloc(1, sizeof(*rc.names));
@@ -967,8 +1048,9 @@ run_buffer(const struct run_conf *c, const char *buf, size_t len, struct agg *ou
 	rc.conf = c;
 	worker_init(&rc.w[0], &rc);
 	choose_schema(&rc, 0, buf, len);
-	ch.schema = rc.fschema[0];
-	ch.dseq = ch.schema->ndedup ? 0 : -1;
+	ch.dseq = 0;
+	rc.dcount = 1;
+	rc.dfin = xcalloc(1, 1);
 	rc.info = xcalloc(1, sizeof(*rc.info));
 	rc.ninfo = 1;
 	do_chunk(&rc.w[0], &ch);

@@ -324,10 +324,10 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 static int
 line_known(struct worker *w, uint64_t ln)
 {
-	const struct lfate *f = &w->lf[ln - 1];
+	const struct lfate *f;
 	uint32_t j;
 
-	if (ln > w->nlf || f->nrec == UINT32_MAX)
+	if (ln > w->nlf || (f = &w->lf[ln - 1])->nrec == UINT32_MAX)
 		return 0;
 	for (j = 0; j < f->nrec; j++)
 		if (!w->ddup[w->drec + j] && !w->dfilt[w->drec + j])

@@ -10,6 +10,18 @@
 #include <emmintrin.h>
 #endif
 
+/* The scanner is compiled twice, with and without the map (always_inline
+ * with a constant flag), so that no string's search tests which it has;
+ * its helpers are inlined into both copies, which GCC would otherwise not
+ * all do. */
+#ifdef __GNUC__
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
+#else
+#define ALWAYS_INLINE inline
+#define NOINLINE
+#endif
+
 /* ---- Compiled paths: a trie of decoded key segments. ---- */
 
 #define NO_INDEX UINT32_MAX
@@ -421,7 +433,7 @@ int js_streq(const struct js_view *v, const char *s)
 
 /* ---- Lexical helpers shared by the scanner and the iterators. ---- */
 
-static inline size_t skip_ws(const char *p, size_t pos, size_t n)
+static ALWAYS_INLINE size_t skip_ws(const char *p, size_t pos, size_t n)
 {
 	if (pos < n && (unsigned char)p[pos] > ' ')
 		return pos;     /* compact JSON: no whitespace at all */
@@ -439,10 +451,13 @@ static inline size_t skip_ws(const char *p, size_t pos, size_t n)
 /* Bit i set: x's byte i is '"', '\\' or below 0x20. */
 static inline unsigned special16(__m128i x)
 {
-	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-	                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+	/* Flipping bit 1 keeps the bytes below 0x20 below it and makes '"'
+	 * (0x22) 0x20, the only other byte that ends up at or below 0x20:
+	 * one unsigned compare finds both. */
+	__m128i y = _mm_xor_si128(x, _mm_set1_epi8(0x02));
+	__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(y, _mm_set1_epi8(0x20)), y);
 
-	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
 	return (unsigned)_mm_movemask_epi8(m);
 }
 
@@ -512,7 +527,7 @@ static inline uint32_t run16(uint32_t nd, uint32_t k)
 /* The end of the number at pos, the same as num_scan's. A number that
  * ends inside 16 readable bytes is matched on one digit mask, without
  * byte loops; anything else (or any error) goes through num_scan. */
-static inline size_t num_end(const char *p, size_t pos, size_t n, struct num *r)
+static ALWAYS_INLINE size_t num_end(const char *p, size_t pos, size_t n, struct num *r)
 {
 #if defined(__SSE2__) && defined(__GNUC__)
 	if (n - pos >= 16) {
@@ -556,8 +571,8 @@ struct frame {
 	char close;             /* '}' or ']' */
 };
 
-#define MAP_MIN 64              /* texts of MAP_MIN to MAP_MAX bytes are */
-#define MAP_MAX 4096            /* scanned with a map of their special bytes */
+#define MAP_MAX 4096            /* texts up to MAP_MAX bytes are scanned
+                                   with a map of their special bytes */
 
 static inline int ctz64(uint64_t b)
 {
@@ -599,8 +614,16 @@ static void map_build(struct scan *s)
 	size_t n = s->n, i = 0;
 	uint64_t *m = s->mapbuf, w;
 
-	if (n < MAP_MIN || n > MAP_MAX) {
+	if (n > MAP_MAX) {
 		s->map = NULL;
+		return;
+	}
+	if (n < 16) {   /* too short for one load: byte by byte */
+		for (w = 0; i < n; i++)
+			if (p[i] == '"' || p[i] == '\\' || (unsigned char)p[i] < 0x20)
+				w |= (uint64_t)1 << i;
+		m[0] = w | (uint64_t)1 << n;
+		s->map = m;
 		return;
 	}
 	for (; i + 64 <= n; i += 64)
@@ -616,18 +639,21 @@ static void map_build(struct scan *s)
 #endif
 }
 
-/* find_special for the scanner: from the map when there is one. */
-static inline size_t next_special(const struct scan *s, size_t pos)
+/* find_special for the scanner: from the map m when mapped, else by
+ * loads. The scanner passes its state in arguments held in registers:
+ * every store of a view could otherwise change them, as far as the
+ * compiler knows, and each use would load them again. */
+static ALWAYS_INLINE size_t next_sp(const char *p, size_t n, const uint64_t *m,
+                                    size_t pos, const int mapped)
 {
-	const uint64_t *m = s->map;
 	size_t w = pos >> 6;
 	uint64_t b;
 
-	if (!m)
-		return find_special(s->p, pos, s->n);
+	if (!mapped)
+		return find_special(p, pos, n);
 	for (b = m[w] >> (pos & 63); !b; b = m[w])
 		pos = ++w << 6;
-	return pos + (size_t)ctz64(b);
+	return pos + (unsigned)ctz64(b);
 }
 
 static const char ERR_EOF[] = "unexpected end of input";
@@ -672,7 +698,7 @@ static size_t scan_escape(struct scan *s, size_t pos)
 static size_t scan_string_rest(struct scan *s, size_t pos)
 {
 	for (;;) {
-		pos = next_special(s, pos);
+		pos = next_sp(s->p, s->n, s->map, pos, s->map != NULL);
 		if (pos >= s->n)
 			return fail_at(s, ERR_EOF, s->n);
 		if (s->p[pos] == '"')
@@ -689,16 +715,18 @@ static size_t scan_string_rest(struct scan *s, size_t pos)
  * offset of the closing quote. Sets *esc if it holds a backslash: past the
  * fast path, a string that ends well had a backslash as its first special
  * byte, so the slow path needs not report it. */
-static inline size_t scan_string(struct scan *s, size_t pos, int *esc)
+static ALWAYS_INLINE size_t scan_string(struct scan *s, const char *p, size_t n,
+                                        const uint64_t *m, size_t pos, int *esc,
+                                        const int mapped)
 {
-	pos = next_special(s, pos);
-	if (pos < s->n && s->p[pos] == '"')
+	pos = next_sp(p, n, m, pos, mapped);
+	if (pos < n && p[pos] == '"')
 		return pos;
 	*esc = 1;
 	return scan_string_rest(s, pos);
 }
 
-static size_t scan_literal(struct scan *s, size_t pos, uint8_t *type)
+static ALWAYS_INLINE size_t scan_literal(struct scan *s, size_t pos, uint8_t *type)
 {
 	static const char *const lit[3] = { "true", "false", "null" };
 	static const uint8_t types[3] = { JS_TRUE, JS_FALSE, JS_NULL };
@@ -724,17 +752,19 @@ static const char *value_error(char c)
 	return "expected a value";
 }
 
-static inline void record(struct scan *s, int32_t node, uint8_t type,
-                   size_t a, size_t b, int esc)
+static ALWAYS_INLINE void record(struct scan *s, const struct js_node *nodes,
+                                  struct js_view *out, const char *p,
+                                  int32_t node, uint8_t type, size_t a,
+                                  size_t b, int esc)
 {
-	int32_t pidx = s->nodes[node].pidx;
+	int32_t pidx = nodes[node].pidx;
 
 	if (pidx >= 0) {
 		s->set[pidx >> 6] |= (uint64_t)1 << (pidx & 63);
-		s->out[pidx].p = s->p + a;
-		s->out[pidx].n = (uint32_t)(b - a);
-		s->out[pidx].type = type;
-		s->out[pidx].escaped = (uint8_t)esc;
+		out[pidx].p = p + a;
+		out[pidx].n = (uint32_t)(b - a);
+		out[pidx].type = type;
+		out[pidx].escaped = (uint8_t)esc;
 	}
 }
 
@@ -742,7 +772,7 @@ static inline void record(struct scan *s, int32_t node, uint8_t type,
  * paths at or below it is reset to JS_NONE first, so the last occurrence
  * wins even when it no longer holds a sub-path the earlier one had. Only
  * views written so far need it (none, the first time a key occurs). */
-static inline void reset_below(struct scan *s, const uint64_t *below)
+static ALWAYS_INLINE void reset_below(struct scan *s, const uint64_t *below)
 {
 	if (((below[0] & s->set[0]) | (below[1] & s->set[1])) == 0)
 		return;
@@ -842,30 +872,34 @@ static int32_t match_key(struct scan *s, int32_t node, const char *k,
 
 #if defined(__SSE2__) && defined(__x86_64__)
 /* match_key for a key of klen < 16 bytes without escapes, given the 16
- * bytes x that start it: hashes and compares x itself, the bytes past the
- * key masked out of the hash and left out of the compare. */
-static inline int32_t match_short(struct scan *s, int32_t node, __m128i x,
-                                  uint32_t klen)
+ * bytes x that start it: the bytes past the key are cleared, which makes x
+ * the node's zero-padded k16 itself, so one compare of all 16 bytes
+ * decides. Lengths need no compare: neither the key (no byte below 0x20)
+ * nor a node's key (from a C string) holds a zero byte, so equal k16s
+ * mean equal lengths, and a node key of 16 bytes or more has none in
+ * k16 where x has one. */
+static ALWAYS_INLINE int32_t match_short(struct scan *s,
+                                         const struct js_node *nodes,
+                                         const int32_t *slots, int32_t node,
+                                         __m128i x, uint32_t klen)
 {
-	const struct js_node *nodes = s->nodes, *nd = &nodes[node];
-	const int32_t *slots = s->slots + nd->hoff;
-	uint64_t lo8 = (uint64_t)_mm_cvtsi128_si64(x);
-	unsigned want = (1u << klen) - 1;
+	static const unsigned char keep[32] = {
+		255, 255, 255, 255, 255, 255, 255, 255,
+		255, 255, 255, 255, 255, 255, 255, 255
+	};
+	const struct js_node *nd = &nodes[node];
 	uint32_t h;
 
-	if (klen < 8)
-		lo8 &= (UINT64_C(1) << (klen * 8)) - 1;
-	for (h = key_hash(lo8, klen);; h++) {
+	x = _mm_and_si128(x, _mm_loadu_si128((const __m128i *)(const void *)
+	                                     (keep + 16 - klen)));
+	slots += nd->hoff;
+	for (h = key_hash((uint64_t)_mm_cvtsi128_si64(x), klen);; h++) {
 		int32_t c = slots[h & nd->hmask];
-		unsigned eq;
 
 		if (c < 0)
 			return -1;
-		if (nodes[c].klen != klen)
-			continue;
-		eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_loadu_si128(
-		    (const __m128i *)(const void *)nodes[c].k16)));
-		if ((~eq & want) == 0) {
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_loadu_si128(
+		    (const __m128i *)(const void *)nodes[c].k16))) == 0xFFFF) {
 			reset_below(s, nodes[c].below);
 			return c;
 		}
@@ -873,17 +907,18 @@ static inline int32_t match_short(struct scan *s, int32_t node, __m128i x,
 }
 #endif
 
-static int32_t match_index(const struct scan *s, const struct frame *f)
+static int32_t match_index(const struct js_node *nodes, const struct frame *f)
 {
 	if (f->node < 0)
 		return -1;
-	for (int32_t c = s->nodes[f->node].child; c >= 0; c = s->nodes[c].next)
-		if (s->nodes[c].index == f->idx)
+	for (int32_t c = nodes[f->node].child; c >= 0; c = nodes[c].next)
+		if (nodes[c].index == f->idx)
 			return c;
 	return -1;
 }
 
-static struct frame *push(struct scan *s, size_t pos, int32_t target, int arr)
+static ALWAYS_INLINE struct frame *push(struct scan *s, const struct js_node *nodes,
+                                        size_t pos, int32_t target, int arr)
 {
 	struct frame *f = &s->st[s->depth++];
 
@@ -893,27 +928,30 @@ static struct frame *push(struct scan *s, size_t pos, int32_t target, int arr)
 	f->close = arr ? ']' : '}';
 	f->node = f->self = -1;
 	if (target >= 0) {
-		f->self = s->nodes[target].pidx;
-		if (s->nodes[target].child >= 0)
+		f->self = nodes[target].pidx;
+		if (nodes[target].child >= 0)
 			f->node = target;
 	}
 	return f;
 }
 
-static inline int is_ws(char c)
-{
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
 /* Each state handles the byte it expects first: compact JSON (no
  * whitespace between tokens, as in log lines) goes straight through, and
  * whitespace takes a detour back into the same state. */
-static int scan_run(struct scan *s)
+static ALWAYS_INLINE int scan_body(struct scan *s, const int mapped)
 {
-	const char *p = s->p;
-	size_t n = s->n, pos = 0, a, b;
-	int32_t target = s->nodes ? 0 : -1;
-	struct frame *f = NULL;
+	const char *const p = s->p;
+	const size_t n = s->n;
+	const uint64_t *const map = s->map;
+	const struct js_node *const nodes = s->nodes;
+	struct js_view *const out = s->out;
+#if defined(__SSE2__) && defined(__x86_64__)
+	const int32_t *const slots = s->slots;
+	const ptrdiff_t last16 = (ptrdiff_t)n - 16;     /* n < 2^32: no overflow */
+#endif
+	size_t pos = 0, a, b;
+	int32_t target = nodes ? 0 : -1;
+	struct frame *f = NULL; /* the innermost container; NULL at the top */
 	struct num num;
 	uint8_t type;
 	int esc;
@@ -921,15 +959,23 @@ static int scan_run(struct scan *s)
 value:
 	if (pos >= n)
 		return fail(s, ERR_EOF, n);
+value_in:       /* pos < n */
 	a = pos;
 	esc = 0;
 	if (p[pos] == '"') {    /* the most frequent value first */
-		b = scan_string(s, pos + 1, &esc);
+		b = scan_string(s, p, n, map, pos + 1, &esc, mapped);
 		if (b == SIZE_MAX)
 			return -1;
 		a++;
 		pos = b + 1;
 		type = JS_STRING;
+		goto got;
+	}
+	if ((unsigned char)(p[pos] - '0') < 10 || p[pos] == '-') { /* then numbers */
+		pos = b = num_end(p, pos, n, &num);
+		if (pos == SIZE_MAX)
+			return fail(s, "invalid number", num.at);
+		type = JS_NUMBER;
 		goto got;
 	}
 	switch (p[pos]) {
@@ -939,7 +985,7 @@ value:
 	case '{': case '[':
 		if (s->depth == JS_MAX_DEPTH)
 			return fail(s, "nesting too deep", pos);
-		f = push(s, pos, target, p[pos] == '[');
+		f = push(s, nodes, pos, target, p[pos] == '[');
 		pos = skip_ws(p, pos + 1, n);
 		if (pos < n && p[pos] == f->close) {
 			pos++;
@@ -947,15 +993,8 @@ value:
 		}
 		if (!f->arr)
 			goto key;
-		target = match_index(s, f);
+		target = match_index(nodes, f);
 		goto value;
-	case '-': case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		pos = b = num_end(p, pos, n, &num);
-		if (pos == SIZE_MAX)
-			return fail(s, "invalid number", num.at);
-		type = JS_NUMBER;
-		break;
 	case 't': case 'f': case 'n':
 		pos = b = scan_literal(s, pos, &type);
 		if (pos == SIZE_MAX)
@@ -966,12 +1005,12 @@ value:
 	}
 got:
 	if (target >= 0)
-		record(s, target, type, a, b, esc);
+		record(s, nodes, out, p, target, type, a, b, esc);
 	goto next;
 close:
 	f = &s->st[--s->depth];
 	if (f->self >= 0) {
-		struct js_view *v = &s->out[f->self];
+		struct js_view *v = &out[f->self];
 
 		s->set[f->self >> 6] |= (uint64_t)1 << (f->self & 63);
 		v->p = p + f->start;
@@ -979,10 +1018,9 @@ close:
 		v->type = f->arr ? JS_ARRAY : JS_OBJECT;
 		v->escaped = 0;
 	}
-	if (s->depth > 0)
-		f--;
+	f = s->depth > 0 ? f - 1 : NULL;
 next:
-	if (s->depth == 0) {
+	if (!f) {
 		pos = skip_ws(p, pos, n);
 		return pos == n ? 0 :
 		       fail(s, "trailing characters after JSON value", pos);
@@ -994,16 +1032,21 @@ next:
 		if (!f->arr)
 			goto key;
 		f->idx++;
-		target = match_index(s, f);
+		target = match_index(nodes, f);
 		goto value;
 	}
 	if (p[pos] == f->close) {
 		pos++;
 		goto close;
 	}
-	if (is_ws(p[pos])) {
-		pos = skip_ws(p, pos, n);
-		goto next;
+	if ((unsigned char)p[pos] <= ' ') {
+		/* skip_ws moves iff p[pos] is whitespace */
+		size_t q = skip_ws(p, pos, n);
+
+		if (q != pos) {
+			pos = q;
+			goto next;
+		}
 	}
 	return fail(s, f->arr ? "expected ',' or ']' in array" :
 	                        "expected ',' or '}' in object", pos);
@@ -1018,20 +1061,24 @@ key:
 	a = pos + 1;
 #if defined(__SSE2__) && defined(__x86_64__)
 	/* A short plain key is looked up from one 16-byte load. */
-	pos = next_special(s, a);
-	if (pos - a < 16 && n - a >= 16 && p[pos] == '"') {
-		target = f->node >= 0 ? match_short(s, f->node, _mm_loadu_si128(
+	pos = next_sp(p, n, map, a, mapped);
+	if (pos - a < 16 && (ptrdiff_t)a <= last16 && p[pos] == '"') {
+		target = f->node >= 0 ? match_short(s, nodes, slots, f->node, _mm_loadu_si128(
 		         (const __m128i *)(const void *)(p + a)), (uint32_t)(pos - a)) : -1;
 		goto colon;
 	}
 #endif
 	esc = 0;
-	pos = scan_string(s, a, &esc);
+	pos = scan_string(s, p, n, map, a, &esc, mapped);
 	if (pos == SIZE_MAX)
 		return -1;
 	target = f->node >= 0 ? match_key(s, f->node, p + a, pos - a, esc) : -1;
 colon:
 	pos++;
+	if (pos + 1 < n && p[pos] == ':') {     /* and a value byte follows */
+		pos++;
+		goto value_in;
+	}
 	if (pos >= n || p[pos] != ':') {
 		pos = skip_ws(p, pos, n);
 		if (pos >= n)
@@ -1041,6 +1088,16 @@ colon:
 	}
 	pos++;
 	goto value;
+}
+
+static NOINLINE int scan_mapped(struct scan *s)
+{
+	return scan_body(s, 1);
+}
+
+static NOINLINE int scan_unmapped(struct scan *s)
+{
+	return scan_body(s, 0);
 }
 
 int js_scan(const struct js_paths *ps, const char *p, size_t n,
@@ -1062,7 +1119,7 @@ int js_scan(const struct js_paths *ps, const char *p, size_t n,
 	if (n > UINT32_MAX)     /* views hold 32-bit lengths */
 		return fail(&s, "input too large", 0);
 	map_build(&s);
-	return scan_run(&s);
+	return s.map ? scan_mapped(&s) : scan_unmapped(&s);
 }
 
 /* ---- Iterating already-validated containers. ---- */

@@ -1271,3 +1271,46 @@ Test(jsonscan, special_byte_map_edges)
 	}
 	free(doc);
 }
+
+/* Texts of every length around the map's block sizes (16 and 64 bytes):
+ * the same document shifted by leading spaces gives the same views and
+ * the same errors, at shifted positions. */
+Test(jsonscan, texts_of_every_short_length)
+{
+	static const struct { const char *doc, *msg; size_t pos; } bad[] = {
+		{ "\"ab\x01\"", "control character in string", 3 },
+		{ "{\"k\":\"x\\q\"}", "invalid escape in string", 7 },
+		{ "{\"k\":\"abc", "unexpected end of input", 9 },
+		{ "{\"k\":1 \"j\":2}", "expected ',' or '}' in object", 7 },
+		{ "{\"k\"\t:\t1 x", "expected ',' or '}' in object", 9 },
+		{ "{\"k\":\x7f}", "expected a value", 5 },
+	};
+	char doc[160], msg[64];
+
+	for (size_t pad = 0; pad <= 80; pad++) {
+		struct fx f;
+		size_t n;
+
+		memset(doc, ' ', pad);
+		n = pad + (size_t)snprintf(doc + pad, sizeof doc - pad,
+		                           "{\"k\":\"v\\n\",\"kk\" : [1,{\"x\":true}],\"q\":-2.5e1}");
+		fx_run(&f, doc, PATHS("k", "kk.1.x", "q", "kk"));
+		cr_assert_eq(f.rc, 0, "pad %zu", pad);
+		expect_view(&f.out[0], JS_STRING, "v\\n");
+		cr_expect_eq(f.out[0].escaped, 1);
+		expect_view(&f.out[1], JS_TRUE, "true");
+		expect_view(&f.out[2], JS_NUMBER, "-2.5e1");
+		expect_view(&f.out[3], JS_ARRAY, "[1,{\"x\":true}]");
+		fx_free(&f);
+		cr_assert_lt(n, sizeof doc);
+		for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+			struct js_err e = { NULL, 0 };
+
+			snprintf(doc + pad, sizeof doc - pad, "%s", bad[i].doc);
+			cr_expect_eq(validate(doc, &e), -1);
+			snprintf(msg, sizeof msg, "%s", e.msg ? e.msg : "(null)");
+			cr_expect_str_eq(msg, bad[i].msg, "pad %zu doc %zu", pad, i);
+			cr_expect_eq(e.pos, pad + bad[i].pos, "pad %zu doc %zu", pad, i);
+		}
+	}
+}

@@ -35,25 +35,38 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* Runs text through the generic schema (with one --map, if given) into
+ * *a and its KPIs into *out. */
 static void
-setup(void)
+run_text(struct schema *sc, struct agg *a, struct kpis *out, const char *text, size_t len,
+         const char *map)
 {
 	struct run_conf rc = { 0 };
-	size_t len;
-	char *buf = slurp("fixtures/small.jsonl", &len);
+	char err[256];
 
-	schema_init_generic(&schema);
+	schema_init_generic(sc);
+	if (map)
+		cr_assert_eq(schema_map(sc, map, err, sizeof(err)), 0, "%s", err);
 	ltime_zone_init(&tz, NULL);
 	aconf.alpha = 0.01;
 	aconf.requery_us = 30000000;
 	aconf.tz = &tz;
-	agg_init(&agg, &aconf);
-	rc.schema = &schema;
+	agg_init(a, &aconf);
+	rc.schema = sc;
 	rc.agg = &aconf;
 	rc.use_log_cost = 1;
 	rc.jobs = 1;
-	run_buffer(&rc, buf, len, &agg);
-	kpis_compute(&k, &agg, NULL);
+	run_buffer(&rc, text, len, a);
+	kpis_compute(out, a, NULL);
+}
+
+static void
+setup(void)
+{
+	size_t len;
+	char *buf = slurp("fixtures/small.jsonl", &len);
+
+	run_text(&schema, &agg, &k, buf, len, NULL);
 	free(buf);
 }
 
@@ -237,23 +250,7 @@ static struct schema nschema;
 static void
 run_lines(const char *text, const char *map)
 {
-	struct run_conf rc = { 0 };
-	char err[256];
-
-	schema_init_generic(&nschema);
-	if (map)
-		cr_assert_eq(schema_map(&nschema, map, err, sizeof(err)), 0, "%s", err);
-	ltime_zone_init(&tz, NULL);
-	aconf.alpha = 0.01;
-	aconf.requery_us = 30000000;
-	aconf.tz = &tz;
-	agg_init(&nagg, &aconf);
-	rc.schema = &nschema;
-	rc.agg = &aconf;
-	rc.use_log_cost = 1;
-	rc.jobs = 1;
-	run_buffer(&rc, text, strlen(text), &nagg);
-	kpis_compute(&nk, &nagg, NULL);
+	run_text(&nschema, &nagg, &nk, text, strlen(text), map);
 }
 
 static void

@@ -91,13 +91,6 @@ struct sess {
 	int8_t outcome;         /* success of the last record carrying one; -1 none */
 };
 
-/* One timed request with a session, as state files carry it. */
-struct sreq {
-	uint64_t sess;          /* session hash */
-	int64_t time_us, end_us;
-	uint64_t prompt;        /* prompt hash, 0 none */
-};
-
 /* A --score signal: exact count and sum, and its distribution. */
 struct signal {
 	uint64_t n;
@@ -230,10 +223,10 @@ void agg_merge_sess(struct agg *a, uint64_t hash, const struct sess *s);
 void agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg);
 /* Adds a request to its session, which must be in a already: returns 0,
  * or -1 (nothing done) when it is not. */
-int agg_merge_sreq(struct agg *a, const struct sreq *q);
+int agg_merge_sreq(struct agg *a, const struct rqkey *q);
 /* Calls fn for every stored session request: sessions by hash, each
  * session's requests by (start, end, prompt). */
-void agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void *arg);
+void agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct rqkey *), void *arg);
 /* Re-queries and inferred regenerations: pairs of consecutive requests of
  * a session, by time, within the re-query window / with the same prompt. */
 void agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen);

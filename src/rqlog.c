@@ -248,8 +248,8 @@ rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, s
 	return n;
 }
 
-static int
-ent_less(const struct rqent *a, const struct rqent *b)
+int
+rqlog_less(const struct rqent *a, const struct rqent *b)
 {
 	if (a->time_us != b->time_us)
 		return a->time_us < b->time_us;
@@ -263,7 +263,7 @@ cmp_ent(const void *x, const void *y)
 {
 	const struct rqent *a = x, *b = y;
 
-	return ent_less(b, a) - ent_less(a, b);
+	return rqlog_less(b, a) - rqlog_less(a, b);
 }
 
 void
@@ -271,7 +271,7 @@ rqlog_sort(struct rqent *e, size_t n)
 {
 	size_t i, j;
 
-	for (i = 1; i < n && !ent_less(&e[i], &e[i - 1]); i++)
+	for (i = 1; i < n && !rqlog_less(&e[i], &e[i - 1]); i++)
 		;
 	if (i >= n)
 		return;                 /* already in order: the usual case */
@@ -282,7 +282,7 @@ rqlog_sort(struct rqent *e, size_t n)
 	for (; i < n; i++) {
 		struct rqent t = e[i];
 
-		for (j = i; j > 0 && ent_less(&t, &e[j - 1]); j--)
+		for (j = i; j > 0 && rqlog_less(&t, &e[j - 1]); j--)
 			e[j] = e[j - 1];
 		e[j] = t;
 	}

@@ -48,8 +48,12 @@ void rqlog_copy(struct rqlog *l, struct rqchain *dc, const struct rqlog *src,
 size_t rqlog_read(const struct rqlog *l, const struct rqchain *c,
                   struct rqent **buf, size_t *cap);
 
-/* Sorts n entries by (start, end, prompt): the order of a session's
- * requests "by time" that every report uses, whatever the input order. */
+/* Whether a comes before b by (start, end, prompt): the order of a
+ * session's requests "by time" that every report uses, whatever the
+ * input order. */
+int rqlog_less(const struct rqent *a, const struct rqent *b);
+
+/* Sorts n entries in rqlog_less's order. */
 void rqlog_sort(struct rqent *e, size_t n);
 
 /* Bytes the chains take (what the budget of rqspill is measured in). */

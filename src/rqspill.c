@@ -155,11 +155,7 @@ key_less(const struct rqkey *a, const struct rqkey *b)
 {
 	if (a->sess != b->sess)
 		return a->sess < b->sess;
-	if (a->time_us != b->time_us)
-		return a->time_us < b->time_us;
-	if (a->end_us != b->end_us)
-		return a->end_us < b->end_us;
-	return a->prompt < b->prompt;
+	return rqlog_less(&a->e, &b->e);
 }
 
 static void

@@ -14,11 +14,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* One request of a session, as runs hold it. */
+#include "rqlog.h"
+
+/* One timed request of a session, as runs (and state files) hold it;
+ * ordered by session hash, then by rqlog_less. */
 struct rqkey {
 	uint64_t sess;          /* session hash */
-	int64_t time_us, end_us;
-	uint64_t prompt;        /* prompt hash, 0 none */
+	struct rqent e;
 };
 
 struct rqrun {                  /* n keys at byte off of file fd */

@@ -170,25 +170,14 @@ detect(const struct run_conf *c, const char *p, size_t n, int *none)
 	return &c->schemas[id < 0 ? P_GENERIC : id];
 }
 
+/* After the run, in file order: the files no format was found for. */
 static void
-warn_no_format(const struct rctx *rc, int file)
+warn_no_format(const struct rctx *rc)
 {
-	if (!rc->conf->quiet)
-		fprintf(stderr, "llmstat: %s: no known log format in the first lines; "
-		    "read as generic (see --schema)\n", rc->names[file]);
-}
-
-/* The file's schema, for run_buffer (one thread, one chunk). */
-static void
-choose_schema(struct rctx *rc, int file, const char *p, size_t n)
-{
-	int none = 0;
-
-	rc->fschema[file] = fixed_schema(rc->conf);
-	if (rc->fschema[file] == NULL)
-		rc->fschema[file] = detect(rc->conf, p, n, &none);
-	if (none)
-		warn_no_format(rc, file);
+	for (size_t f = 0; f < rc->nnames && !rc->conf->quiet; f++)
+		if (rc->nofmt[f])
+			fprintf(stderr, "llmstat: %s: no known log format in the first lines; "
+			    "read as generic (see --schema)\n", rc->names[f]);
 }
 
 /* A chunk's schema. Auto-detection runs in the worker that has a file's
@@ -705,9 +694,7 @@ run_inputs(const struct run_conf *c, char *const *paths, struct agg *out)
 	for (i = 0; paths[i]; i++)
 		bad |= feed_path(&rc, paths[i]);
 	stop_workers(&rc);
-	for (size_t f = 0; f < rc.nnames; f++)
-		if (rc.nofmt[f])
-			warn_no_format(&rc, (int)f);
+	warn_no_format(&rc);
 	for (i = 0; rc.nw > 1 && i < rc.nw; i++)       /* the last hand-overs */
 		route_drain(&rc, &rc.w[i]);
 	if (c->progress && rc.plast.tv_sec)
@@ -746,15 +733,17 @@ run_buffer(const struct run_conf *c, const char *buf, size_t len, struct agg *ou
 	rc.names[0] = xstrdup(name);
 	rc.nnames = 1;
 	rc.fschema = xcalloc(1, sizeof(*rc.fschema));
+	rc.nofmt = xcalloc(1, 1);
 	rc.conf = c;
 	worker_init(&rc.w[0], &rc);
-	choose_schema(&rc, 0, buf, len);
+	ch.detect = (rc.fschema[0] = fixed_schema(c)) == NULL;
 	ch.dseq = 0;
 	rc.dcount = 1;
 	rc.dfin = xcalloc(1, 1);
 	rc.info = xcalloc(1, sizeof(*rc.info));
 	rc.ninfo = 1;
 	do_chunk(&rc.w[0], &ch);
+	warn_no_format(&rc);
 	agg_merge(out, &rc.w[0].agg);
 	note_inputs(&rc, out);
 	worker_free(&rc.w[0]);

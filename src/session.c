@@ -346,13 +346,13 @@ agg_merge_sess(struct agg *a, uint64_t hash, const struct sess *s)
 }
 
 int
-agg_merge_sreq(struct agg *a, const struct sreq *q)
+agg_merge_sreq(struct agg *a, const struct rqkey *q)
 {
 	uint32_t i = idmap_get(&a->sess_map, q->sess);
 
 	if (i == UINT32_MAX)
 		return -1;
-	sess_request(a, &a->sess[i], q->time_us, q->end_us, q->prompt);
+	sess_request(a, &a->sess[i], q->e.time_us, q->e.end_us, q->e.prompt);
 	a->nsreqs++;
 	return 0;
 }
@@ -385,10 +385,7 @@ mem_next(void *ctx, struct rqkey *key)
 		m->i = 0;
 	}
 	key->sess = m->hash;
-	key->time_us = m->e[m->i].time_us;
-	key->end_us = m->e[m->i].end_us;
-	key->prompt = m->e[m->i].prompt;
-	m->i++;
+	key->e = m->e[m->i++];
 	return 1;
 }
 
@@ -430,35 +427,20 @@ spill(struct agg *a)
 	rqlog_reset(&a->rq);
 }
 
-struct sreq_fn {
-	void (*fn)(void *, const struct sreq *);
-	void *arg;
-};
-
-static void
-to_sreq(void *ctx, const struct rqkey *k)
-{
-	const struct sreq_fn *f = ctx;
-	struct sreq q = { k->sess, k->time_us, k->end_us, k->prompt };
-
-	f->fn(f->arg, &q);
-}
-
 void
-agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct sreq *), void *arg)
+agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct rqkey *), void *arg)
 {
-	struct sreq_fn f = { fn, arg };
 	struct memsrc m;
 
 	mem_open(&m, a);
-	rqspill_merge(&a->spill, mem_next, &m, to_sreq, &f);
+	rqspill_merge(&a->spill, mem_next, &m, fn, arg);
 	mem_close(&m);
 }
 
 struct pairs {
 	int64_t window;
 	uint64_t requery, regen;
-	struct sreq prev;
+	struct rqkey prev;
 	int have;
 };
 
@@ -466,43 +448,29 @@ struct pairs {
  * within the window after the first ended; a regeneration when both carry
  * the same prompt. */
 static void
-count_pair(void *ctx, const struct sreq *q)
+count_pair(void *ctx, const struct rqkey *q)
 {
 	struct pairs *p = ctx;
 	int64_t gap;
 
 	if (p->have && p->prev.sess == q->sess) {
-		gap = q->time_us - p->prev.end_us;
+		gap = q->e.time_us - p->prev.e.end_us;
 		p->requery += gap >= 0 && gap <= p->window;
-		p->regen += p->prev.prompt != 0 && p->prev.prompt == q->prompt;
+		p->regen += p->prev.e.prompt != 0 && p->prev.e.prompt == q->e.prompt;
 	}
 	p->prev = *q;
 	p->have = 1;
 }
 
-/* Pairs are counted within sessions, so sessions may come in any order:
- * row order while nothing was spilled, the merged stream otherwise. */
+/* Pairs of neighbours in the stream of each session's requests by time. */
 void
 agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen)
 {
-	struct pairs p = { a->conf->requery_us, 0, 0, { 0, 0, 0, 0 }, 0 };
-	struct rqent *e = NULL;
-	size_t cap = 0, i, j, n;
+	struct pairs p;
 
-	if (a->spill.nruns > 0) {
-		agg_each_sreq(a, count_pair, &p);
-	} else {
-		for (i = 0; i < a->nsess; i++) {
-			n = rqlog_read(&a->rq, &a->sess[i].rq, &e, &cap);
-			rqlog_sort(e, n);
-			for (j = 0; j < n; j++) {
-				struct sreq q = { i + 1, e[j].time_us, e[j].end_us, e[j].prompt };
-
-				count_pair(&p, &q);
-			}
-		}
-		free(e);
-	}
+	memset(&p, 0, sizeof(p));
+	p.window = a->conf->requery_us;
+	agg_each_sreq(a, count_pair, &p);
 	*requery = p.requery;
 	*regen = p.regen;
 }

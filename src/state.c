@@ -100,12 +100,11 @@ order_by(size_t n, uint64_t (*key)(const void *, size_t), const void *ctx)
 	return o;
 }
 
+/* Every table row is known by its hash (days by hash_u64 of the day). */
 static uint64_t
 grp_key(const void *ctx, size_t i)
 {
-	const struct grp *g = &((const struct gtable *)ctx)->rows[i];
-
-	return g->key || g->hash ? g->hash : (uint64_t)g->num ^ (UINT64_C(1) << 63);
+	return ((const struct gtable *)ctx)->rows[i].hash;
 }
 
 static uint64_t
@@ -312,14 +311,14 @@ put_sess(void *arg, uint64_t hash, const struct sess *s)
 }
 
 static void
-put_sreq(void *arg, const struct sreq *q)
+put_sreq(void *arg, const struct rqkey *q)
 {
 	struct wbuf *b = arg;
 
 	put_u64(b, q->sess);
-	put_i64(b, q->time_us);
-	put_i64(b, q->end_us);
-	put_u64(b, q->prompt);
+	put_i64(b, q->e.time_us);
+	put_i64(b, q->e.end_us);
+	put_u64(b, q->e.prompt);
 }
 
 static int
@@ -767,7 +766,7 @@ get_rest(struct rbuf *r, struct agg *a)
 	size_t n, i;
 	struct user u;
 	struct sess s;
-	struct sreq q;
+	struct rqkey q;
 	uint64_t h;
 	const char *name;
 	int64_t m;
@@ -786,13 +785,14 @@ get_rest(struct rbuf *r, struct agg *a)
 	}
 	for (n = get_count(r, 32), i = 0; i < n && !r->bad; i++) {
 		q.sess = get_u64(r);
-		q.time_us = get_i64(r);
-		q.end_us = get_i64(r);
-		q.prompt = get_u64(r);
-		check_time(r, q.time_us);
-		check_time(r, q.end_us);
-		if (!r->bad && (q.time_us == INT64_MIN || q.time_us == INT64_MAX ||
-		    q.end_us == INT64_MAX || q.end_us < q.time_us || q.end_us - q.time_us > DAY_US))
+		q.e.time_us = get_i64(r);
+		q.e.end_us = get_i64(r);
+		q.e.prompt = get_u64(r);
+		check_time(r, q.e.time_us);
+		check_time(r, q.e.end_us);
+		if (!r->bad && (q.e.time_us == INT64_MIN || q.e.time_us == INT64_MAX ||
+		    q.e.end_us == INT64_MAX || q.e.end_us < q.e.time_us ||
+		    q.e.end_us - q.e.time_us > DAY_US))
 			r->bad = 1;
 		if (!r->bad && agg_merge_sreq(a, &q) < 0)
 			r->bad = 1;     /* a request of no session in the state */

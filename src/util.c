@@ -44,19 +44,27 @@ xrealloc(void *p, size_t n)
 	return p;
 }
 
-void
-xgrow_uninit(void **p, size_t *cap, size_t need, size_t elem)
+/* The capacity that holds need items: cap (16 when 0) doubled until it
+ * does; dies when that many items of elem bytes overflow. */
+static size_t
+grown_cap(size_t cap, size_t need, size_t elem)
 {
-	size_t ncap = *cap ? *cap : 16;
+	size_t ncap = cap ? cap : 16;
 
-	if (need <= *cap)
-		return;
 	while (ncap < need)
 		ncap *= 2;
 	if (ncap > SIZE_MAX / elem)
 		oom();
-	*p = xrealloc(*p, ncap * elem);
-	*cap = ncap;
+	return ncap;
+}
+
+void
+xgrow_uninit(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return;
+	*cap = grown_cap(*cap, need, elem);
+	*p = xrealloc(*p, *cap * elem);
 }
 
 void
@@ -88,15 +96,12 @@ table_map(size_t bytes)
 void
 xtable_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-	size_t ncap = *cap ? *cap : 16, old = *cap * elem;
+	size_t ncap, old = *cap * elem;
 	void *q;
 
 	if (need <= *cap)
 		return;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / elem)
-		oom();
+	ncap = grown_cap(*cap, need, elem);
 	if (ncap * elem < TABLE_BIG)
 		q = xrealloc(*p, ncap * elem);
 	else if (old < TABLE_BIG) {

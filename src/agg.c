@@ -40,7 +40,7 @@ agg_init(struct agg *a, const struct agg_conf *conf)
 	memset(a, 0, sizeof(*a));
 	a->conf = conf;
 	a->last_day = a->last_minute = INT64_MIN;
-	a->rq_budget = rqspill_budget();
+	sessions_init(a, 1);
 	grp_init(&a->total, conf->alpha);
 	for (int i = 0; i < SIGNALS_MAX; i++)
 		ddsketch_init(&a->score[i].sk, conf->alpha);
@@ -70,12 +70,7 @@ agg_free(struct agg *a)
 		gtable_free(&a->groups[t]);
 	idmap_free(&a->user_map);
 	free(a->users);
-	idmap_free(&a->sess_map);
-	xtable_free(a->sess, a->sess_cap, sizeof(*a->sess));
-	rqlog_free(&a->rq);
-	rqspill_free(&a->spill);
-	idmap_free(&a->feat_map);
-	free(a->feat_names);
+	sessions_free(a);
 	idmap_free(&a->minute_map);
 	free(a->minute_counts);
 	free(a->minute_keys);
@@ -460,7 +455,7 @@ agg_add(struct agg *a, const struct record *r, char *const *keys, const size_t *
 	/* The user and session tables are too big for the cache: their slots
 	 * load while the sketches below are updated. */
 	idmap_prefetch(&a->user_map, user);
-	idmap_prefetch(&a->sess_map, sess);
+	agg_sess_prefetch(a, sess);
 	grp_add(&a->total, r, 0, 0);
 	if (r->has & R_TIME) {
 		int64_t local = ltime_local(a->conf->tz, &a->tzc, r->time_us);
@@ -573,8 +568,7 @@ tables_merge(struct agg *a, const struct agg *s)
 
 		user_merge(user_get(a, u->hash, u->id, strlen(u->id)), u);
 	}
-	if (s->nsess)
-		sessions_merge(a, s);
+	sessions_merge(a, s);
 	for (i = 0; i < s->nminutes; i++)
 		minute_add(a, s->minute_keys[i] * MINUTE_US, s->minute_counts[i]);
 	for (i = 0; i < s->nunpriced; i++)
@@ -586,7 +580,7 @@ agg_fold(struct agg *a, struct agg *s)
 {
 	if (!conf_equal(a->conf, s->conf))
 		return -1;
-	sessions_move(a, s);
+	sessions_fold(a, s);
 	return agg_merge(a, s);
 }
 

@@ -133,6 +133,25 @@ struct agg_route {
 	void *ctx;
 };
 
+/* One part of an aggregate's sessions: those whose hash modulo the number
+ * of parts is its index. A run with N workers splits its sessions in N
+ * parts, one filled by each worker, and the final aggregate takes them
+ * over whole: the parts never overlap, so nothing is merged at the end.
+ * Every other aggregate has one part. */
+struct sesstab {
+	struct idmap map;       /* session hash -> rows index */
+	struct sess *rows;
+	size_t n, cap;
+	struct rqlog rq;        /* the sessions' timed requests, in memory */
+	struct rqspill spill;   /* ... and those written out (past rq_budget bytes) */
+	size_t rq_budget;
+	uint64_t nsreqs;        /* entries in rq and spill */
+	struct idmap feat_map;  /* feature hash -> feat_names index */
+	const char **feat_names;        /* in pool */
+	size_t nfeat, feat_cap;
+	struct strpool pool;    /* the sessions' feature names */
+};
+
 struct agg_conf {
 	double alpha;           /* sketch accuracy, 0.01 */
 	int64_t requery_us;     /* --requery-window */
@@ -151,16 +170,8 @@ struct agg {
 	struct idmap user_map;  /* hash -> users index */
 	struct user *users;
 	size_t nusers, users_cap;
-	struct idmap sess_map;  /* session hash -> sess index */
-	struct sess *sess;
-	size_t nsess, sess_cap;
-	struct rqlog rq;        /* the sessions' timed requests, in memory */
-	struct rqspill spill;   /* ... and those written out (past rq_budget bytes) */
-	size_t rq_budget;
-	uint64_t nsreqs;        /* entries in rq and spill */
-	struct idmap feat_map;  /* feature hash -> feat_names index */
-	const char **feat_names;        /* pooled */
-	size_t nfeat, feat_cap;
+	struct sesstab *st;     /* nst parts: session h lives in st[h % nst] */
+	unsigned nst;
 	struct idmap minute_map;        /* local minute -> minute_counts index */
 	uint64_t *minute_counts;
 	int64_t *minute_keys;
@@ -208,9 +219,10 @@ void agg_add(struct agg *a, const struct record *r, char *const *keys, const siz
 /* Adds src into dst. Returns 0, or -1 when their settings differ (alpha,
  * requery window, zone). src is left unmodified. */
 int agg_merge(struct agg *dst, const struct agg *src);
-/* As agg_merge, but src's sessions are moved, not copied: src's session
- * table is released as it is read, so the two never hold every session at
- * once (the workers' aggregates at the end of a run). src keeps no session. */
+/* As agg_merge, but src's sessions are moved, not copied: a table of src
+ * that a has empty (the workers' aggregates at the end of a run: each
+ * filled its own) changes hands whole; any other is merged and freed.
+ * src keeps no session, and dst routes no more. */
 int agg_fold(struct agg *dst, struct agg *src);
 
 /* Merging single entries (used when loading a state file): each adds its
@@ -241,12 +253,27 @@ int agg_slow_cmp(const void *x, const void *y);
 void agg_slow_sort(struct agg *a);
 
 /* Between agg.c and session.c, the two files of this module: the session
- * of a hash (created empty when new), adding a record with that session,
- * merging src's sessions into a. */
-struct sess *session_get(struct agg *a, uint64_t hash);
+ * tables made and freed, adding a record with a session, merging src's
+ * sessions into a, folding them (taken over, not copied). */
+void sessions_init(struct agg *a, unsigned nparts);
+void sessions_free(struct agg *a);
 void session_add(struct agg *a, uint64_t sess, const struct record *r, uint64_t user);
 void sessions_merge(struct agg *a, const struct agg *src);
-void sessions_move(struct agg *a, struct agg *src);
+void sessions_fold(struct agg *a, struct agg *src);
+void agg_sess_prefetch(const struct agg *a, uint64_t hash);
+
+/* Splits a's (empty) sessions in nparts tables, of which a fills table
+ * part and hands what the others' sessions get to fn(ctx, part, update). */
+void agg_partition(struct agg *a, unsigned nparts, unsigned part,
+                   void (*fn)(void *, int, const struct sess_upd *), void *ctx);
+/* Sessions, and their timed requests, in every table of a. */
+size_t agg_nsess(const struct agg *a);
+uint64_t agg_nsreqs(const struct agg *a);
+/* Walks every session of a in no set order, for order-free sums: start
+ * with *p = *i = 0; returns NULL past the last. */
+const struct sess *agg_sess_next(const struct agg *a, unsigned *p, size_t *i);
+/* Makes room for n more sessions (spread over the tables). */
+void agg_reserve_sess(struct agg *a, size_t n);
 
 /* Applies an update made by session_add (of this aggregate or another
  * one's, routed here). Can't fail. */

@@ -219,13 +219,15 @@ kpis_task_outcome(const struct agg *a, const struct sess *s)
 static void
 tasks(const struct agg *a, uint64_t *ntasks, uint64_t *nok, int *inferred)
 {
-	size_t i;
+	const struct sess *s;
+	unsigned p = 0;
+	size_t i = 0;
 	int o;
 
 	*ntasks = *nok = 0;
 	*inferred = a->total.c.has_success == 0;
-	for (i = 0; i < a->nsess; i++) {
-		if ((o = kpis_task_outcome(a, &a->sess[i])) >= 0) {
+	while ((s = agg_sess_next(a, &p, &i)) != NULL) {
+		if ((o = kpis_task_outcome(a, s)) >= 0) {
 			(*ntasks)++;
 			*nok += o == 1;
 		}
@@ -240,10 +242,12 @@ cost(struct mlist *l, const struct agg *a)
 	uint64_t nt, nok;
 	int inf;
 	i128 scost = 0;
-	size_t i;
+	const struct sess *s;
+	unsigned p = 0;
+	size_t i = 0, nsess = agg_nsess(a);
 
-	for (i = 0; i < a->nsess; i++)
-		scost += a->sess[i].cost;
+	while ((s = agg_sess_next(a, &p, &i)) != NULL)
+		scost += s->cost;
 	tasks(a, &nt, &nok, &inf);
 	mlist_num(l, "total_cost", usd(c->cost), MU_USD, MS_COST);
 	mlist_int(l, "unpriced_requests", (int64_t)c->unpriced, MU_COUNT, MS_COST);
@@ -251,7 +255,7 @@ cost(struct mlist *l, const struct agg *a)
 	quantiles(l, &a->total.cost, names, Q3, 3, MU_USD, MS_COST);
 	mlist_num(l, "cost_per_1k_tokens", ratio(usd(c->cost) * 1000, (double)(c->in_tok + c->out_tok)), MU_USD, MS_COST);
 	user_costs(l, a);
-	mlist_num(l, "cost_per_session", a->nsess ? usd(scost) / (double)a->nsess : NAN, MU_USD, MS_COST);
+	mlist_num(l, "cost_per_session", nsess ? usd(scost) / (double)nsess : NAN, MU_USD, MS_COST);
 	mlist_num(l, "cost_per_successful_task", ratio(usd(c->cost), nok), MU_USD, MS_COST);
 	mlist_num(l, "cache_savings", c->cache_hits ? usd(c->cache_savings) : NAN, MU_USD, MS_COST);
 }
@@ -347,6 +351,8 @@ users_sessions(struct mlist *l, const struct agg *a)
 	size_t n = a->nusers, i, ns = 0;
 	uint64_t *v = xmalloc((n ? n : 1) * sizeof(*v)), sum = 0;
 	int64_t dur = 0;
+	const struct sess *s;
+	unsigned p = 0;
 
 	for (i = 0; i < n; i++)
 		sum += v[i] = a->users[i].requests;
@@ -358,11 +364,11 @@ users_sessions(struct mlist *l, const struct agg *a)
 	mlist_num(l, "dau_mean", active_mean(a, bucket_day), MU_COUNT, MS_USERS);
 	mlist_num(l, "wau_mean", active_mean(a, ltime_week_start), MU_COUNT, MS_USERS);
 	mlist_num(l, "mau_mean", active_mean(a, ltime_month_index), MU_COUNT, MS_USERS);
-	mlist_int(l, "sessions", (int64_t)a->nsess, MU_COUNT, MS_USERS);
-	mlist_num(l, "requests_per_session", ratio(a->total.c.with_session, a->nsess), MU_COUNT, MS_USERS);
-	for (i = 0; i < a->nsess; i++)
-		if (a->sess[i].last_err >= 0) {
-			dur += a->sess[i].last_end - a->sess[i].first_us;
+	mlist_int(l, "sessions", (int64_t)agg_nsess(a), MU_COUNT, MS_USERS);
+	mlist_num(l, "requests_per_session", ratio(a->total.c.with_session, agg_nsess(a)), MU_COUNT, MS_USERS);
+	for (i = 0; (s = agg_sess_next(a, &p, &i)) != NULL;)
+		if (s->last_err >= 0) {
+			dur += s->last_end - s->first_us;
 			ns++;
 		}
 	mlist_num(l, "session_duration_mean_ms", ns ? (double)dur / 1000.0 / (double)ns : NAN, MU_MS, MS_USERS);

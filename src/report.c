@@ -233,10 +233,12 @@ users_table(struct ktable *t, const struct agg *a, long top, int p95_only)
 	i128 all, thr = 0;
 	size_t *idx = users_by_cost(a, &all), i, n = a->nusers;
 	uint64_t *sess = xcalloc(n + 1, sizeof(*sess));
+	const struct sess *s;
+	unsigned p = 0;
 	uint32_t u;
 
-	for (i = 0; i < a->nsess; i++)
-		if (a->sess[i].user && (u = idmap_get(&a->user_map, a->sess[i].user)) != UINT32_MAX)
+	for (i = 0; (s = agg_sess_next(a, &p, &i)) != NULL;)
+		if (s->user && (u = idmap_get(&a->user_map, s->user)) != UINT32_MAX)
 			sess[u]++;
 	if (p95_only && n) {    /* nearest-rank p95 of users' totals, ascending */
 		size_t r = (size_t)ceil(0.95 * (double)n - 1e-9);
@@ -297,12 +299,13 @@ static void
 sessions_table(struct ktable *t, const struct agg *a)
 {
 	struct idmap m = { 0 };
-	struct fsum *fs = xcalloc(a->nsess + 1, sizeof(*fs));
-	size_t n = 0, i;
+	struct fsum *fs = xcalloc(agg_nsess(a) + 1, sizeof(*fs));
+	size_t n = 0, i = 0;
+	const struct sess *s;
+	unsigned p = 0;
 	int isnew, o;
 
-	for (i = 0; i < a->nsess; i++) {
-		const struct sess *s = &a->sess[i];
+	while ((s = agg_sess_next(a, &p, &i)) != NULL) {
 		uint32_t *slot = idmap_put(&m, s->feature ? s->feature : 1, &isnew);
 		struct fsum *f;
 

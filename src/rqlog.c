@@ -248,6 +248,24 @@ rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, s
 	return n;
 }
 
+size_t
+rqlog_count(const struct rqlog *l, const struct rqchain *c)
+{
+	const unsigned char *p = at(l, c->off), *end = p + c->used;
+	size_t n = 0;
+	uint64_t x;
+
+	if (c->used == 0)
+		return 0;
+	while (p < end) {
+		get_varint(&p);
+		x = get_varint(&p);
+		p += x & 1 ? 8 : 0;
+		n++;
+	}
+	return n;
+}
+
 int
 rqlog_less(const struct rqent *a, const struct rqent *b)
 {

@@ -48,6 +48,9 @@ void rqlog_copy(struct rqlog *l, struct rqchain *dc, const struct rqlog *src,
 size_t rqlog_read(const struct rqlog *l, const struct rqchain *c,
                   struct rqent **buf, size_t *cap);
 
+/* The number of entries of chain c. */
+size_t rqlog_count(const struct rqlog *l, const struct rqchain *c);
+
 /* Whether a comes before b by (start, end, prompt): the order of a
  * session's requests "by time" that every report uses, whatever the
  * input order. */

@@ -142,7 +142,8 @@ add_run(struct rqspill *s, int fd, off_t off, uint64_t n)
 /* ---- Merging: a binary heap of sources, each a run or memory. ---- */
 
 struct src {
-	const struct rqrun *run;        /* NULL: the memory source */
+	const struct rqrun *run;        /* NULL: a memory source */
+	void *mctx;                     /* its context */
 	uint64_t left;                  /* keys not yet read from the run */
 	off_t pos;
 	struct rqkey *buf;
@@ -172,10 +173,10 @@ fill(struct src *r)
 
 /* The source's next key into cur; 0 when it has none. */
 static int
-advance(struct src *r, int (*mem)(void *, struct rqkey *), void *mctx)
+advance(struct src *r, int (*mem)(void *, struct rqkey *))
 {
 	if (r->run == NULL)
-		return mem(mctx, &r->cur);
+		return mem(r->mctx, &r->cur);
 	if (r->i == r->n) {
 		if (r->left == 0)
 			return 0;
@@ -206,33 +207,40 @@ sift_down(struct src **h, size_t n, size_t i)
 }
 
 void
-rqspill_merge(const struct rqspill *s, int (*mem)(void *, struct rqkey *), void *mctx,
+rqspill_merge(const struct rqspill *const *s, size_t k,
+              int (*mem)(void *, struct rqkey *), void *const *mctx,
               void (*fn)(void *, const struct rqkey *), void *arg)
 {
-	size_t k = s->nruns + 1, n = 0, i;
-	struct src *src = xcalloc(k, sizeof(*src)), **heap = xcalloc(k, sizeof(*heap));
+	size_t nsrc = k, n = 0, i, j;
+	struct src *src, **heap, *r;
 
-	for (i = 0; i < k; i++) {
-		struct src *r = &src[i];
-
-		if (i < s->nruns) {
-			r->run = &s->runs[i];
+	for (i = 0; i < k; i++)
+		nsrc += s[i]->nruns;
+	src = xcalloc(nsrc, sizeof(*src));
+	heap = xcalloc(nsrc, sizeof(*heap));
+	for (r = src, i = 0; i < k; i++) {
+		r->mctx = mctx[i];
+		if (advance(r, mem))
+			heap[n++] = r;
+		r++;
+		for (j = 0; j < s[i]->nruns; j++, r++) {
+			r->run = &s[i]->runs[j];
 			r->left = r->run->n;
 			r->pos = r->run->off;
 			r->buf = xmalloc(RBUF_KEYS * sizeof(*r->buf));
+			if (advance(r, mem))
+				heap[n++] = r;
 		}
-		if (advance(r, mem, mctx))
-			heap[n++] = r;
 	}
 	for (i = n; i-- > 0;)
 		sift_down(heap, n, i);
 	while (n > 0) {
 		fn(arg, &heap[0]->cur);
-		if (!advance(heap[0], mem, mctx))
+		if (!advance(heap[0], mem))
 			heap[0] = heap[--n];
 		sift_down(heap, n, 0);
 	}
-	for (i = 0; i < k; i++)
+	for (i = 0; i < nsrc; i++)
 		free(src[i].buf);
 	free(src);
 	free(heap);
@@ -257,12 +265,13 @@ static void
 compact(struct rqspill *s)
 {
 	struct rqspill old = *s;
+	const struct rqspill *o = &old;
 
 	s->runs = NULL;
 	s->nruns = s->cap = 0;
 	if (rqspill_begin(s) < 0)
 		die_io("open");
-	rqspill_merge(&old, no_mem, NULL, put_key, s);
+	rqspill_merge(&o, 1, no_mem, (void *const[]){ NULL }, put_key, s);
 	flush(s);
 	add_run(s, s->fd, s->woff, s->wn);
 	free(old.runs);

@@ -63,9 +63,11 @@ void rqspill_end(struct rqspill *s);
 void rqspill_move(struct rqspill *d, struct rqspill *s);
 void rqspill_copy(struct rqspill *d, const struct rqspill *s);
 
-/* Calls fn for every key of the runs and of mem, merged in order. mem(ctx,
- * &key) gives the in-memory keys in order, returning 0 at their end. */
-void rqspill_merge(const struct rqspill *s, int (*mem)(void *, struct rqkey *), void *mctx,
+/* Calls fn for every key of the runs of s[0..k) and of their memory
+ * sources, merged in order. mem(mctx[i], &key) gives the in-memory keys
+ * of s[i] in order, returning 0 at their end. */
+void rqspill_merge(const struct rqspill *const *s, size_t k,
+                   int (*mem)(void *, struct rqkey *), void *const *mctx,
                    void (*fn)(void *, const struct rqkey *), void *arg);
 
 /* Keys in runs, all told. */

@@ -514,10 +514,7 @@ worker_init(struct worker *w, struct rctx *rc)
 	w->errs = xcalloc((size_t)(c->max_messages > 0 ? c->max_messages : 1), sizeof(*w->errs));
 	if (rc->nw > 1) {
 		w->outb = xcalloc((size_t)rc->nw, sizeof(*w->outb));
-		w->agg.route.part = w->id;
-		w->agg.route.nparts = rc->nw;
-		w->agg.route.fn = route;
-		w->agg.route.ctx = w;
+		agg_partition(&w->agg, (unsigned)rc->nw, (unsigned)w->id, route, w);
 	}
 }
 

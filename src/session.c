@@ -1,23 +1,123 @@
-/* session.c - the session table of an aggregate: adding a request to its
+/* session.c - the session tables of an aggregate: adding a request to its
  * session, the session's timed requests (rqlog), merging sessions, and the
  * order-dependent metrics computed from them. Part of the agg module. */
 #include "agg.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct sess *
-session_get(struct agg *a, uint64_t hash)
+static unsigned
+part_of(unsigned nparts, uint64_t hash)
+{
+	return nparts > 1 ? (uint32_t)hash % nparts : 0;
+}
+
+/* The table session hash belongs in. */
+static struct sesstab *
+tab_of(const struct agg *a, uint64_t hash)
+{
+	return &a->st[part_of(a->nst, hash)];
+}
+
+static void
+tab_init(struct sesstab *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->rq_budget = rqspill_budget();
+}
+
+static void
+tab_free(struct sesstab *t)
+{
+	idmap_free(&t->map);
+	xtable_free(t->rows, t->cap, sizeof(*t->rows));
+	rqlog_free(&t->rq);
+	rqspill_free(&t->spill);
+	idmap_free(&t->feat_map);
+	free(t->feat_names);
+	strpool_free(&t->pool);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+sessions_init(struct agg *a, unsigned nparts)
+{
+	a->nst = nparts ? nparts : 1;
+	a->st = xcalloc(a->nst, sizeof(*a->st));
+	for (unsigned i = 0; i < a->nst; i++)
+		tab_init(&a->st[i]);
+}
+
+void
+sessions_free(struct agg *a)
+{
+	for (unsigned i = 0; i < a->nst; i++)
+		tab_free(&a->st[i]);
+	free(a->st);
+	a->st = NULL;
+	a->nst = 0;
+}
+
+void
+agg_partition(struct agg *a, unsigned nparts, unsigned part,
+              void (*fn)(void *, int, const struct sess_upd *), void *ctx)
+{
+	sessions_free(a);
+	sessions_init(a, nparts);
+	a->route.part = (int)part;
+	a->route.nparts = (int)a->nst;
+	a->route.fn = fn;
+	a->route.ctx = ctx;
+}
+
+size_t
+agg_nsess(const struct agg *a)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < a->nst; i++)
+		n += a->st[i].n;
+	return n;
+}
+
+uint64_t
+agg_nsreqs(const struct agg *a)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < a->nst; i++)
+		n += a->st[i].nsreqs;
+	return n;
+}
+
+const struct sess *
+agg_sess_next(const struct agg *a, unsigned *p, size_t *i)
+{
+	for (; *p < a->nst; (*p)++, *i = 0)
+		if (*i < a->st[*p].n)
+			return &a->st[*p].rows[(*i)++];
+	return NULL;
+}
+
+void
+agg_sess_prefetch(const struct agg *a, uint64_t hash)
+{
+	idmap_prefetch(&tab_of(a, hash)->map, hash);
+}
+
+static struct sess *
+tab_get(struct sesstab *t, uint64_t hash)
 {
 	int isnew;
-	uint32_t *slot = idmap_put(&a->sess_map, hash, &isnew);
+	uint32_t *slot = idmap_put(&t->map, hash, &isnew);
 	struct sess *s;
 
 	if (!isnew)
-		return &a->sess[*slot];
-	xtable_grow((void **)&a->sess, &a->sess_cap, a->nsess + 1, sizeof(*a->sess));
-	*slot = (uint32_t)a->nsess;
-	s = &a->sess[a->nsess++];
+		return &t->rows[*slot];
+	xtable_grow((void **)&t->rows, &t->cap, t->n + 1, sizeof(*t->rows));
+	*slot = (uint32_t)t->n;
+	s = &t->rows[t->n++];
 	memset(s, 0, sizeof(*s));
 	s->first_us = INT64_MAX;
 	s->last_us = INT64_MIN;
@@ -62,28 +162,29 @@ sess_user(struct sess *s, int64_t t, uint64_t user)
 	}
 }
 
-/* A feature's name, pooled once however many sessions carry it. */
+/* A feature's name, pooled once per table however many sessions carry it. */
 static const char *
-feat_name(struct agg *a, uint64_t feat, const char *fs, size_t fn)
+feat_name(struct sesstab *t, uint64_t feat, const char *fs, size_t fn)
 {
 	int isnew;
-	uint32_t *slot = idmap_put(&a->feat_map, feat, &isnew);
+	uint32_t *slot = idmap_put(&t->feat_map, feat, &isnew);
 
 	if (isnew) {
-		xgrow((void **)&a->feat_names, &a->feat_cap, a->nfeat + 1, sizeof(char *));
-		*slot = (uint32_t)a->nfeat;
-		a->feat_names[a->nfeat++] = strpool_add(&a->pool, fs, fn);
+		xgrow((void **)&t->feat_names, &t->feat_cap, t->nfeat + 1, sizeof(char *));
+		*slot = (uint32_t)t->nfeat;
+		t->feat_names[t->nfeat++] = strpool_add(&t->pool, fs, fn);
 	}
-	return a->feat_names[*slot];
+	return t->feat_names[*slot];
 }
 
 static void
-sess_feature(struct agg *a, struct sess *s, int64_t t, uint64_t feat, const char *fs, size_t fn)
+sess_feature(struct sesstab *t, struct sess *s, int64_t when, uint64_t feat,
+             const char *fs, size_t fn)
 {
-	if (feat && (t < s->feature_us || (t == s->feature_us && feat < s->feature))) {
-		s->feature_us = t;
+	if (feat && (when < s->feature_us || (when == s->feature_us && feat < s->feature))) {
+		s->feature_us = when;
 		s->feature = feat;
-		s->feature_s = feat_name(a, feat, fs, fn);
+		s->feature_s = feat_name(t, feat, fs, fn);
 	}
 }
 
@@ -91,16 +192,17 @@ sess_feature(struct agg *a, struct sess *s, int64_t t, uint64_t feat, const char
  * while no record has carried the regenerated field: once one has, the
  * logged flags decide regenerate_rate and prompts are never compared (nor
  * hashed: see prompt_hash). */
-static void spill(struct agg *a);
+static void spill(struct sesstab *t);
 
 static void
-sess_request(struct agg *a, struct sess *s, int64_t t, int64_t end, uint64_t prompt)
+sess_request(const struct agg *a, struct sesstab *t, struct sess *s,
+             int64_t when, int64_t end, uint64_t prompt)
 {
-	struct rqent e = { t, end, a->total.c.has_regen ? 0 : prompt };
+	struct rqent e = { when, end, a->total.c.has_regen ? 0 : prompt };
 
-	rqlog_append(&a->rq, &s->rq, &e);
-	if (rqlog_bytes(&a->rq) > a->rq_budget)
-		spill(a);
+	rqlog_append(&t->rq, &s->rq, &e);
+	if (rqlog_bytes(&t->rq) > t->rq_budget)
+		spill(t);
 }
 
 /* The prompt's hash (0: none), computed only while prompts are compared. */
@@ -115,24 +217,25 @@ prompt_hash(const struct agg *a, const struct record *r)
 void
 agg_apply_sess(struct agg *a, const struct sess_upd *u)
 {
-	struct sess *s = session_get(a, u->sess);
-	int64_t t = u->time_us;
+	struct sesstab *t = tab_of(a, u->sess);
+	struct sess *s = tab_get(t, u->sess);
+	int64_t when = u->time_us;
 
 	s->requests++;
 	s->cost += u->cost_pico;
 	if (u->success >= 0)
-		sess_outcome(s, t, u->success);
-	if (t == INT64_MIN)
+		sess_outcome(s, when, u->success);
+	if (when == INT64_MIN)
 		return;
-	sess_last(s, t, u->end_us, u->error);
-	if (t < s->first_us)
-		s->first_us = t;
-	sess_user(s, t, u->user);
-	if (u->feature_s && t <= s->feature_us)   /* hashed only when it may win */
-		sess_feature(a, s, t, u->feature ? u->feature : hash64(u->feature_s, u->feature_n, 2),
+	sess_last(s, when, u->end_us, u->error);
+	if (when < s->first_us)
+		s->first_us = when;
+	sess_user(s, when, u->user);
+	if (u->feature_s && when <= s->feature_us)        /* hashed only when it may win */
+		sess_feature(t, s, when, u->feature ? u->feature : hash64(u->feature_s, u->feature_n, 2),
 		    u->feature_s, u->feature_n);
-	sess_request(a, s, t, u->end_us, u->prompt);
-	a->nsreqs++;
+	sess_request(a, t, s, when, u->end_us, u->prompt);
+	t->nsreqs++;
 }
 
 /* Adds a record to its session here, or hands it to the session's owner;
@@ -142,7 +245,7 @@ void
 session_add(struct agg *a, uint64_t sess, const struct record *r, uint64_t user)
 {
 	const struct agg_route *rt = &a->route;
-	int part = rt->nparts > 1 ? (int)((uint32_t)sess % (uint32_t)rt->nparts) : 0;
+	int part = (int)part_of(rt->nparts > 1 ? (unsigned)rt->nparts : 1, sess);
 	struct sess_upd u;
 
 	u.sess = sess;
@@ -162,14 +265,14 @@ session_add(struct agg *a, uint64_t sess, const struct record *r, uint64_t user)
 	}
 	if (u.feature_s && u.time_us != INT64_MIN) {
 		u.feature = hash64(u.feature_s, u.feature_n, 2);
-		u.feature_s = feat_name(a, u.feature, u.feature_s, u.feature_n);
+		u.feature_s = feat_name(&a->st[rt->part], u.feature, u.feature_s, u.feature_n);
 	} else
 		u.feature_s = NULL;
 	rt->fn(rt->ctx, part, &u);
 }
 
 static void
-sess_merge(struct agg *a, struct sess *d, const struct sess *s)
+sess_merge(struct sesstab *t, struct sess *d, const struct sess *s)
 {
 	d->requests += s->requests;
 	d->cost += s->cost;
@@ -181,188 +284,235 @@ sess_merge(struct agg *a, struct sess *d, const struct sess *s)
 		d->first_us = s->first_us;
 	sess_user(d, s->user_us, s->user);
 	if (s->feature)
-		sess_feature(a, d, s->feature_us, s->feature, s->feature_s, strlen(s->feature_s));
+		sess_feature(t, d, s->feature_us, s->feature, s->feature_s, strlen(s->feature_s));
 }
 
-/* The session of a slot of sess_map, or NULL for an empty slot. */
+/* The session of a slot of t's map, or NULL for an empty slot. */
 static const struct sess *
-slot_sess(const struct agg *a, size_t i, uint64_t *hash)
+slot_sess(const struct sesstab *t, size_t i, uint64_t *hash)
 {
-	const struct idslot *sl = &a->sess_map.slots[i];
+	const struct idslot *sl = &t->map.slots[i];
 
 	if ((sl->klo | sl->khi) == 0)
 		return NULL;
 	*hash = (uint64_t)sl->khi << 32 | sl->klo;
-	return &a->sess[sl->val];
+	return &t->rows[sl->val];
 }
 
 static uint64_t
-slot_hash(const struct agg *a, size_t i)
+slot_hash(const struct sesstab *t, size_t i)
 {
-	const struct idslot *sl = &a->sess_map.slots[i];
+	const struct idslot *sl = &t->map.slots[i];
 
 	return (uint64_t)sl->khi << 32 | sl->klo;
 }
 
-/* The occupied slots of sess_map, by session hash; *n of them. With held,
+/* The occupied slots of t's map, by session hash; *n of them. With held,
  * only those of sessions with requests in memory. */
 static size_t *
-slots_by_hash(const struct agg *a, size_t *n, int held)
+slots_by_hash(const struct sesstab *t, size_t *n, int held)
 {
-	size_t *o = xmalloc(a->nsess * sizeof(*o) + 1), i;
+	size_t *o = xmalloc(t->n * sizeof(*o) + 1), i;
 	const struct sess *x;
 	uint64_t h;
 
 	*n = 0;
-	for (i = 0; i < a->sess_map.cap; i++)
-		if ((x = slot_sess(a, i, &h)) != NULL && (!held || x->rq.used))
+	for (i = 0; i < t->map.cap; i++)
+		if ((x = slot_sess(t, i, &h)) != NULL && (!held || x->rq.used))
 			o[(*n)++] = i;
 	/* A key sits at or a little after the slot its top bits name, so
 	 * slot order is hash order but for short probe runs (and the few
 	 * keys that wrapped to the front): an insertion sort is linear. */
 	for (i = 1; i < *n; i++) {
-		size_t t = o[i], j = i;
+		size_t s = o[i], j = i;
 
-		h = slot_hash(a, t);
-		for (; j > 0 && slot_hash(a, o[j - 1]) > h; j--)
+		h = slot_hash(t, s);
+		for (; j > 0 && slot_hash(t, o[j - 1]) > h; j--)
 			o[j] = o[j - 1];
-		o[j] = t;
+		o[j] = s;
 	}
 	return o;
 }
 
+/* Every session of every part by hash: the parts' sessions are each in
+ * hash order, and merged here (there are few parts: one per worker). */
 void
 agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct sess *), void *arg)
 {
-	size_t n, i, *o = slots_by_hash(a, &n, 0);
-	uint64_t h = 0;
+	size_t **o = xcalloc(a->nst, sizeof(*o)), *n = xcalloc(a->nst, sizeof(*n));
+	size_t *k = xcalloc(a->nst, sizeof(*k));
+	unsigned p, best;
+	uint64_t h = 0, bh;
 
-	for (i = 0; i < n; i++) {
-		const struct sess *x = slot_sess(a, o[i], &h);
-
-		fn(arg, h, x);
+	for (p = 0; p < a->nst; p++)
+		o[p] = slots_by_hash(&a->st[p], &n[p], 0);
+	for (;;) {
+		best = a->nst;
+		bh = 0;
+		for (p = 0; p < a->nst; p++) {
+			if (k[p] == n[p])
+				continue;
+			h = slot_hash(&a->st[p], o[p][k[p]]);
+			if (best == a->nst || h < bh) {
+				best = p;
+				bh = h;
+			}
+		}
+		if (best == a->nst)
+			break;
+		fn(arg, bh, slot_sess(&a->st[best], o[best][k[best]++], &h));
 	}
+	for (p = 0; p < a->nst; p++)
+		free(o[p]);
 	free(o);
+	free(n);
+	free(k);
 }
 
 #define AHEAD 8         /* slots looked ahead when merging sessions */
 
 /* Starts loading the rows that merging slot i of src will touch. */
 static void
-merge_prefetch(const struct agg *a, const struct agg *src, size_t i)
+merge_prefetch(const struct agg *a, const struct sesstab *src, size_t i)
 {
+	const struct sesstab *t;
 	const struct sess *x;
 	uint64_t h;
 	uint32_t k;
 
-	if (i >= src->sess_map.cap || (x = slot_sess(src, i, &h)) == NULL)
+	if (i >= src->map.cap || (x = slot_sess(src, i, &h)) == NULL)
 		return;
 	__builtin_prefetch(x);
 	__builtin_prefetch((const char *)x + 64);
-	if ((k = idmap_get(&a->sess_map, h)) != UINT32_MAX) {
-		__builtin_prefetch(&a->sess[k], 1);
-		__builtin_prefetch((const char *)&a->sess[k] + 64, 1);
+	t = tab_of(a, h);
+	if ((k = idmap_get(&t->map, h)) != UINT32_MAX) {
+		__builtin_prefetch(&t->rows[k], 1);
+		__builtin_prefetch((const char *)&t->rows[k] + 64, 1);
 	}
 }
 
 /* Adds session x of src (its hash h) to a, with its request chain. */
 static void
-sess_take(struct agg *a, const struct agg *src, uint64_t h, const struct sess *x,
+sess_take(struct agg *a, const struct sesstab *src, uint64_t h, const struct sess *x,
           struct rqent **e, size_t *cap)
 {
-	struct sess *d = session_get(a, h);
+	struct sesstab *t = tab_of(a, h);
+	struct sess *d = tab_get(t, h);
 	size_t j, n;
 
-	sess_merge(a, d, x);
+	sess_merge(t, d, x);
+	if (x->rq.used == 0)
+		return;
 	if (d->rq.used == 0) {
-		rqlog_copy(&a->rq, &d->rq, &src->rq, &x->rq);
-		if (rqlog_bytes(&a->rq) > a->rq_budget)
-			spill(a);
+		t->nsreqs += rqlog_count(&src->rq, &x->rq);
+		rqlog_copy(&t->rq, &d->rq, &src->rq, &x->rq);
+		if (rqlog_bytes(&t->rq) > t->rq_budget)
+			spill(t);
 		return;
 	}
 	n = rqlog_read(&src->rq, &x->rq, e, cap);
+	t->nsreqs += n;
 	for (j = 0; j < n; j++)
-		sess_request(a, d, (*e)[j].time_us, (*e)[j].end_us, (*e)[j].prompt);
+		sess_request(a, t, d, (*e)[j].time_us, (*e)[j].end_us, (*e)[j].prompt);
 }
 
-/* Merges src's sessions into a, their request chains included: copied
- * whole to a session new to a, else added one by one. */
-void
-sessions_merge(struct agg *a, const struct agg *src)
+static void tab_merge_runs(struct agg *a, const struct rqspill *s);
+
+/* Merges the sessions of table src into a, their request chains
+ * included: copied whole to a session new to a, else added one by one;
+ * src's spilled runs are shared (copied) or taken over (moved). */
+static void
+tab_merge(struct agg *a, const struct sesstab *src, struct rqspill *take)
 {
 	struct rqent *e = NULL;
 	const struct sess *x;
 	size_t cap = 0, i;
 	uint64_t h;
 
-	idmap_reserve(&a->sess_map, a->nsess + src->nsess);
-	a->nsreqs += src->nsreqs;
-	for (i = 0; i < src->sess_map.cap; i++) {
+	for (i = 0; i < a->nst; i++)
+		idmap_reserve(&a->st[i].map, a->st[i].n + src->n / a->nst + 1);
+	for (i = 0; i < src->map.cap; i++) {
 		merge_prefetch(a, src, i + AHEAD);
 		if ((x = slot_sess(src, i, &h)) != NULL)
 			sess_take(a, src, h, x, &e, &cap);
 	}
 	free(e);
-	rqspill_copy(&a->spill, &src->spill);
+	if (a->nst == 1) {
+		a->st[0].nsreqs += rqspill_count(&src->spill);
+		if (take)
+			rqspill_move(&a->st[0].spill, take);
+		else
+			rqspill_copy(&a->st[0].spill, &src->spill);
+		return;
+	}
+	tab_merge_runs(a, &src->spill);
 }
 
-#define RELEASE_EVERY 8192      /* sessions moved between page releases */
+void
+sessions_merge(struct agg *a, const struct agg *src)
+{
+	for (unsigned p = 0; p < src->nst; p++)
+		if (src->st[p].n)
+			tab_merge(a, &src->st[p], NULL);
+}
 
 void
-sessions_move(struct agg *a, struct agg *src)
+sessions_fold(struct agg *a, struct agg *src)
 {
-	struct rqent *e = NULL;
-	uint64_t *hash = xmalloc(src->nsess * sizeof(*hash) + 1);
-	const struct sess *x;
-	size_t cap = 0, i;
-	uint64_t h;
+	for (unsigned p = 0; p < src->nst; p++) {
+		struct sesstab *s = &src->st[p];
 
-	for (i = 0; i < src->sess_map.cap; i++)         /* hashes by row */
-		if ((x = slot_sess(src, i, &h)) != NULL)
-			hash[x - src->sess] = h;
-	idmap_free(&src->sess_map);
-	idmap_reserve(&a->sess_map, a->nsess + src->nsess);
-	a->nsreqs += src->nsreqs;
-	for (i = 0; i < src->nsess; i++) {
-		sess_take(a, src, hash[i], &src->sess[i], &e, &cap);
-		if ((i + 1) % RELEASE_EVERY == 0)
-			xtable_release(src->sess, src->sess_cap, sizeof(*src->sess), i + 1);
+		if (s->n == 0)
+			continue;
+		if (a->nst == src->nst && a->st[p].n == 0) {
+			/* the same split, and a has none of this part: take it whole */
+			struct sesstab t = a->st[p];
+
+			a->st[p] = *s;
+			*s = t;
+			continue;
+		}
+		tab_merge(a, s, &s->spill);
+		tab_free(s);
+		tab_init(s);
 	}
-	free(e);
-	free(hash);
-	rqspill_move(&a->spill, &src->spill);
-	xtable_free(src->sess, src->sess_cap, sizeof(*src->sess));
-	src->sess = NULL;
-	src->nsess = src->sess_cap = 0;
-	src->nsreqs = 0;
-	rqlog_free(&src->rq);
-	memset(&src->rq, 0, sizeof(src->rq));
+	memset(&a->route, 0, sizeof(a->route));
 }
 
 void
 agg_merge_sess(struct agg *a, uint64_t hash, const struct sess *s)
 {
-	sess_merge(a, session_get(a, hash), s);
+	struct sesstab *t = tab_of(a, hash);
+
+	sess_merge(t, tab_get(t, hash), s);
+}
+
+void
+agg_reserve_sess(struct agg *a, size_t n)
+{
+	for (unsigned p = 0; p < a->nst; p++)
+		idmap_reserve(&a->st[p].map, a->st[p].n + n / a->nst + 1);
 }
 
 int
 agg_merge_sreq(struct agg *a, const struct rqkey *q)
 {
-	uint32_t i = idmap_get(&a->sess_map, q->sess);
+	struct sesstab *t = tab_of(a, q->sess);
+	uint32_t i = idmap_get(&t->map, q->sess);
 
 	if (i == UINT32_MAX)
 		return -1;
-	sess_request(a, &a->sess[i], q->e.time_us, q->e.end_us, q->e.prompt);
-	a->nsreqs++;
+	sess_request(a, t, &t->rows[i], q->e.time_us, q->e.end_us, q->e.prompt);
+	t->nsreqs++;
 	return 0;
 }
 
 /* ---- The sessions' requests in order: memory and spilled runs merged. ---- */
 
-/* The in-memory requests as a sorted stream: sessions by hash, each
- * session's by (start, end, prompt). */
+/* The in-memory requests of a table as a sorted stream: sessions by hash,
+ * each session's by (start, end, prompt). */
 struct memsrc {
-	const struct agg *a;
+	const struct sesstab *t;
 	size_t *slot, nslot, k; /* sessions with requests in memory, by hash */
 	struct rqent *e;
 	size_t cap, n, i;
@@ -379,8 +529,8 @@ mem_next(void *ctx, struct rqkey *key)
 
 		if (m->k == m->nslot)
 			return 0;
-		x = slot_sess(m->a, m->slot[m->k++], &m->hash);
-		m->n = rqlog_read(&m->a->rq, &x->rq, &m->e, &m->cap);
+		x = slot_sess(m->t, m->slot[m->k++], &m->hash);
+		m->n = rqlog_read(&m->t->rq, &x->rq, &m->e, &m->cap);
 		rqlog_sort(m->e, m->n);
 		m->i = 0;
 	}
@@ -390,11 +540,11 @@ mem_next(void *ctx, struct rqkey *key)
 }
 
 static void
-mem_open(struct memsrc *m, const struct agg *a)
+mem_open(struct memsrc *m, const struct sesstab *t)
 {
 	memset(m, 0, sizeof(*m));
-	m->a = a;
-	m->slot = slots_by_hash(a, &m->nslot, 1);
+	m->t = t;
+	m->slot = slots_by_hash(t, &m->nslot, 1);
 }
 
 static void
@@ -407,37 +557,71 @@ mem_close(struct memsrc *m)
 /* Writes the in-memory requests out as one sorted run and empties every
  * chain; when no temporary file can be had they stay (and grow) here. */
 static void
-spill(struct agg *a)
+spill(struct sesstab *t)
 {
 	struct memsrc m;
 	struct rqkey k;
 	size_t i;
 
-	if (rqspill_begin(&a->spill) < 0) {
-		a->rq_budget = SIZE_MAX;
+	if (rqspill_begin(&t->spill) < 0) {
+		t->rq_budget = SIZE_MAX;
 		return;
 	}
-	mem_open(&m, a);
+	mem_open(&m, t);
 	while (mem_next(&m, &k))
-		rqspill_put(&a->spill, &k);
-	rqspill_end(&a->spill);
+		rqspill_put(&t->spill, &k);
+	rqspill_end(&t->spill);
 	for (i = 0; i < m.nslot; i++)
-		memset(&a->sess[a->sess_map.slots[m.slot[i]].val].rq, 0, sizeof(a->sess[0].rq));
+		memset(&t->rows[t->map.slots[m.slot[i]].val].rq, 0, sizeof(t->rows[0].rq));
 	mem_close(&m);
-	rqlog_reset(&a->rq);
+	rqlog_reset(&t->rq);
 }
 
+/* Adds the requests of spilled runs s (whose sessions a holds, split
+ * among its parts) to a's parts one by one. */
+static void
+add_sreq(void *arg, const struct rqkey *q)
+{
+	if (agg_merge_sreq(arg, q) < 0)
+		abort();        /* every run's session was merged first */
+}
+
+static void
+tab_merge_runs(struct agg *a, const struct rqspill *s)
+{
+	struct memsrc none;
+
+	if (s->nruns == 0)
+		return;
+	memset(&none, 0, sizeof(none));
+	rqspill_merge(&s, 1, mem_next, (void *const[]){ &none }, add_sreq, a);
+}
+
+/* The requests of every table of a in one stream, sessions by hash (the
+ * tables' sessions never overlap). */
 void
 agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct rqkey *), void *arg)
 {
-	struct memsrc m;
+	const struct rqspill **sp = xcalloc(a->nst, sizeof(*sp));
+	struct memsrc *m = xcalloc(a->nst, sizeof(*m));
+	void **ctx = xcalloc(a->nst, sizeof(*ctx));
+	unsigned p;
 
-	mem_open(&m, a);
-	rqspill_merge(&a->spill, mem_next, &m, fn, arg);
-	mem_close(&m);
+	for (p = 0; p < a->nst; p++) {
+		mem_open(&m[p], &a->st[p]);
+		sp[p] = &a->st[p].spill;
+		ctx[p] = &m[p];
+	}
+	rqspill_merge(sp, a->nst, mem_next, ctx, fn, arg);
+	for (p = 0; p < a->nst; p++)
+		mem_close(&m[p]);
+	free(sp);
+	free(m);
+	free(ctx);
 }
 
 struct pairs {
+	const struct sesstab *t;
 	int64_t window;
 	uint64_t requery, regen;
 	struct rqkey prev;
@@ -462,15 +646,47 @@ count_pair(void *ctx, const struct rqkey *q)
 	p->have = 1;
 }
 
-/* Pairs of neighbours in the stream of each session's requests by time. */
+/* The pairs of one table (a thread of its own when there are several). */
+static void *
+tab_pairs(void *arg)
+{
+	struct pairs *p = arg;
+	const struct rqspill *sp = &p->t->spill;
+	struct memsrc m;
+
+	mem_open(&m, p->t);
+	rqspill_merge(&sp, 1, mem_next, (void *const[]){ &m }, count_pair, p);
+	mem_close(&m);
+	return NULL;
+}
+
+/* Pairs of neighbours in the stream of each session's requests by time.
+ * A session lies in one table, so the tables are counted apart, at once. */
 void
 agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen)
 {
-	struct pairs p;
+	struct pairs *p = xcalloc(a->nst, sizeof(*p));
+	pthread_t *th = xcalloc(a->nst, sizeof(*th));
+	char *started = xcalloc(a->nst, 1);
+	unsigned i;
 
-	memset(&p, 0, sizeof(p));
-	p.window = a->conf->requery_us;
-	agg_each_sreq(a, count_pair, &p);
-	*requery = p.requery;
-	*regen = p.regen;
+	for (i = 0; i < a->nst; i++) {
+		p[i].t = &a->st[i];
+		p[i].window = a->conf->requery_us;
+		if (i > 0 && a->st[i].nsreqs > 0)
+			started[i] = pthread_create(&th[i], NULL, tab_pairs, &p[i]) == 0;
+	}
+	tab_pairs(&p[0]);
+	*requery = *regen = 0;
+	for (i = 0; i < a->nst; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else if (i > 0)
+			tab_pairs(&p[i]);
+		*requery += p[i].requery;
+		*regen += p[i].regen;
+	}
+	free(p);
+	free(th);
+	free(started);
 }

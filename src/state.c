@@ -357,9 +357,9 @@ put_rest(struct wbuf *b, const struct agg *a)
 	for (i = 0; i < a->nusers; i++)
 		put_user(b, &a->users[o[i].i]);
 	free(o);
-	put_u64(b, a->nsess);
+	put_u64(b, agg_nsess(a));
 	agg_each_sess(a, put_sess, b);
-	put_u64(b, a->nsreqs);
+	put_u64(b, agg_nsreqs(a));
 	agg_each_sreq(a, put_sreq, b);
 	o = order_by(a->nminutes, minute_key, a);
 	put_u64(b, a->nminutes);
@@ -777,7 +777,7 @@ get_rest(struct rbuf *r, struct agg *a)
 			agg_merge_user(a, &u);
 	}
 	n = get_count(r, 112);
-	idmap_reserve(&a->sess_map, n);         /* sessions come in slot order */
+	agg_reserve_sess(a, n);                 /* sessions come in slot order */
 	for (i = 0; i < n && !r->bad; i++) {
 		get_sess(r, &h, &s);
 		if (!r->bad)

@@ -1696,3 +1696,53 @@ Test(oracle, state_bytes_spilled)
 	state_case();
 	unsetenv("LLMSTAT_SPILL_BYTES");
 }
+
+/* A state read beside lines at -j2 and -j3 is merged into the workers'
+ * split session tables (request times it spilled are added back one by
+ * one): the report is the one pass's over the same lines. */
+static void
+state_merge_case(void)
+{
+	struct dataset d;
+	char sorted[64], head[64], rest[64], st[64], args[1024];
+	static const char *const jobs[] = { "-j1", "-j2", "-j3" };
+	size_t *o, *s, half;
+	char *ref, *out;
+	int j;
+
+	generate(&d, 33, 0);
+	o = sorted_order(&d);
+	s = shuffled_order(&d, 81);
+	write_file(&d, o, 0, d.n, sorted);
+	half = d.n / 2;
+	write_file(&d, s, 0, half, head);
+	pad_bytes = 1500;       /* several chunks */
+	write_file(&d, s, half, d.n, rest);
+	pad_bytes = 0;
+	fclose(tmp_file(st));
+	snprintf(args, sizeof(args), "-f json -j1 %s", sorted);
+	ref = run_llmstat(args, 0);
+	snprintf(args, sizeof(args), "-q -j1 --save-state %s %s", st, head);
+	free(run_llmstat(args, 0));
+	for (j = 0; j < 3; j++) {
+		char what[64];
+
+		snprintf(args, sizeof(args), "-f json %s %s %s", jobs[j], st, rest);
+		out = run_llmstat(args, 0);
+		snprintf(what, sizeof(what), "state and lines %s", jobs[j]);
+		same_output(what, ref, out);
+		free(out);
+	}
+	free(ref);
+	free(o);
+	free(s);
+	free(d.r);
+}
+
+Test(oracle, state_merged_into_split_sessions)
+{
+	state_merge_case();
+	setenv("LLMSTAT_SPILL_BYTES", "1", 1);
+	state_merge_case();
+	unsetenv("LLMSTAT_SPILL_BYTES");
+}

@@ -290,7 +290,7 @@ Test(state, orphan_session_request_refused)
 		st[slen - 8 + i] = (char)(sum >> (8 * i));
 	agg_init(&b, &aconf);
 	cr_assert_eq(state_read((unsigned char *)st, slen, &b, keys, INT64_MIN, INT64_MAX, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(b.nsreqs, a.nsreqs);
+	cr_assert_eq(agg_nsreqs(&b), agg_nsreqs(&a));
 	agg_free(&b);
 	free(st);
 	agg_free(&a);

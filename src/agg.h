@@ -86,7 +86,9 @@ struct sess {
 	uint64_t feature;       /* hash of the feature of the first request */
 	const char *feature_s;  /* pooled once per feature */
 	int64_t feature_us;
-	struct rqchain rq;      /* its timed requests, in a->rq */
+	uint32_t held, held_gen;        /* its timed requests in memory: the
+	                                   table's held[held] when held_gen is
+	                                   the table's gen (see struct sesstab) */
 	int8_t last_err;        /* error state of that request; -1 none timed */
 	int8_t outcome;         /* success of the last record carrying one; -1 none */
 };
@@ -133,6 +135,12 @@ struct agg_route {
 	void *ctx;
 };
 
+/* A session with requests in memory: its hash and its chain. */
+struct held {
+	uint64_t hash;
+	struct rqchain rq;
+};
+
 /* One part of an aggregate's sessions: those whose hash modulo the number
  * of parts is its index. A run with N workers splits its sessions in N
  * parts, one filled by each worker, and the final aggregate takes them
@@ -143,6 +151,9 @@ struct sesstab {
 	struct sess *rows;
 	size_t n, cap;
 	struct rqlog rq;        /* the sessions' timed requests, in memory */
+	struct held *held;      /* the sessions with requests in rq, nheld of them */
+	size_t nheld, held_cap;
+	uint32_t gen;           /* bumped when rq is emptied: every row lets go */
 	struct rqspill spill;   /* ... and those written out (past rq_budget bytes) */
 	size_t rq_budget;
 	uint64_t nsreqs;        /* entries in rq and spill */

@@ -48,6 +48,13 @@ void rqlog_copy(struct rqlog *l, struct rqchain *dc, const struct rqlog *src,
 size_t rqlog_read(const struct rqlog *l, const struct rqchain *c,
                   struct rqent **buf, size_t *cap);
 
+/* Starts loading chain c's first bytes (before a read of many chains). */
+static inline void
+rqlog_prefetch(const struct rqlog *l, const struct rqchain *c)
+{
+	__builtin_prefetch(l->units + c->off);
+}
+
 /* The number of entries of chain c. */
 size_t rqlog_count(const struct rqlog *l, const struct rqchain *c);
 

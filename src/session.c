@@ -25,6 +25,7 @@ tab_init(struct sesstab *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->rq_budget = rqspill_budget();
+	t->gen = 1;             /* a zeroed row holds nothing */
 }
 
 static void
@@ -33,6 +34,7 @@ tab_free(struct sesstab *t)
 	idmap_free(&t->map);
 	xtable_free(t->rows, t->cap, sizeof(*t->rows));
 	rqlog_free(&t->rq);
+	free(t->held);
 	rqspill_free(&t->spill);
 	idmap_free(&t->feat_map);
 	free(t->feat_names);
@@ -188,6 +190,27 @@ sess_feature(struct sesstab *t, struct sess *s, int64_t when, uint64_t feat,
 	}
 }
 
+/* The chain of s's requests in memory, NULL when it has none. */
+static const struct rqchain *
+chain_of(const struct sesstab *t, const struct sess *s)
+{
+	return s->held_gen == t->gen ? &t->held[s->held].rq : NULL;
+}
+
+/* The chain of session s (hash h), made empty when it has none. */
+static struct rqchain *
+chain_get(struct sesstab *t, struct sess *s, uint64_t h)
+{
+	if (s->held_gen != t->gen) {
+		xgrow((void **)&t->held, &t->held_cap, t->nheld + 1, sizeof(*t->held));
+		s->held = (uint32_t)t->nheld;
+		s->held_gen = t->gen;
+		t->held[t->nheld].hash = h;
+		memset(&t->held[t->nheld++].rq, 0, sizeof(struct rqchain));
+	}
+	return &t->held[s->held].rq;
+}
+
 /* Stores a timed request in its session's chain. The prompt is kept only
  * while no record has carried the regenerated field: once one has, the
  * logged flags decide regenerate_rate and prompts are never compared (nor
@@ -195,12 +218,12 @@ sess_feature(struct sesstab *t, struct sess *s, int64_t when, uint64_t feat,
 static void spill(struct sesstab *t);
 
 static void
-sess_request(const struct agg *a, struct sesstab *t, struct sess *s,
+sess_request(const struct agg *a, struct sesstab *t, struct sess *s, uint64_t h,
              int64_t when, int64_t end, uint64_t prompt)
 {
 	struct rqent e = { when, end, a->total.c.has_regen ? 0 : prompt };
 
-	rqlog_append(&t->rq, &s->rq, &e);
+	rqlog_append(&t->rq, chain_get(t, s, h), &e);
 	if (rqlog_bytes(&t->rq) > t->rq_budget)
 		spill(t);
 }
@@ -234,7 +257,7 @@ agg_apply_sess(struct agg *a, const struct sess_upd *u)
 	if (u->feature_s && when <= s->feature_us)        /* hashed only when it may win */
 		sess_feature(t, s, when, u->feature ? u->feature : hash64(u->feature_s, u->feature_n, 2),
 		    u->feature_s, u->feature_n);
-	sess_request(a, t, s, when, u->end_us, u->prompt);
+	sess_request(a, t, s, u->sess, when, u->end_us, u->prompt);
 	t->nsreqs++;
 }
 
@@ -307,18 +330,16 @@ slot_hash(const struct sesstab *t, size_t i)
 	return (uint64_t)sl->khi << 32 | sl->klo;
 }
 
-/* The occupied slots of t's map, by session hash; *n of them. With held,
- * only those of sessions with requests in memory. */
+/* The occupied slots of t's map, by session hash; *n of them. */
 static size_t *
-slots_by_hash(const struct sesstab *t, size_t *n, int held)
+slots_by_hash(const struct sesstab *t, size_t *n)
 {
 	size_t *o = xmalloc(t->n * sizeof(*o) + 1), i;
-	const struct sess *x;
 	uint64_t h;
 
 	*n = 0;
 	for (i = 0; i < t->map.cap; i++)
-		if ((x = slot_sess(t, i, &h)) != NULL && (!held || x->rq.used))
+		if (slot_sess(t, i, &h) != NULL)
 			o[(*n)++] = i;
 	/* A key sits at or a little after the slot its top bits name, so
 	 * slot order is hash order but for short probe runs (and the few
@@ -334,6 +355,34 @@ slots_by_hash(const struct sesstab *t, size_t *n, int held)
 	return o;
 }
 
+/* The sessions of t with requests in memory, sorted by hash into o (n of
+ * them; tmp holds as many): uniform hashes placed by their top bits,
+ * then an insertion sort that finishes in linear time. */
+static void
+held_sort(const struct held *h, size_t n, struct held *o)
+{
+	size_t i, j, *start;
+	unsigned bits = 1;
+
+	while (bits < 24 && ((size_t)1 << bits) < n)
+		bits++;
+	start = xcalloc(((size_t)1 << bits) + 1, sizeof(*start));
+	for (i = 0; i < n; i++)
+		start[(h[i].hash >> (64 - bits)) + 1]++;
+	for (i = 1; i <= (size_t)1 << bits; i++)
+		start[i] += start[i - 1];
+	for (i = 0; i < n; i++)
+		o[start[h[i].hash >> (64 - bits)]++] = h[i];
+	for (i = 1; i < n; i++) {
+		struct held x = o[i];
+
+		for (j = i; j > 0 && o[j - 1].hash > x.hash; j--)
+			o[j] = o[j - 1];
+		o[j] = x;
+	}
+	free(start);
+}
+
 /* Every session of every part by hash: the parts' sessions are each in
  * hash order, and merged here (there are few parts: one per worker). */
 void
@@ -345,7 +394,7 @@ agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct ses
 	uint64_t h = 0, bh;
 
 	for (p = 0; p < a->nst; p++)
-		o[p] = slots_by_hash(&a->st[p], &n[p], 0);
+		o[p] = slots_by_hash(&a->st[p], &n[p]);
 	for (;;) {
 		best = a->nst;
 		bh = 0;
@@ -369,7 +418,7 @@ agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct ses
 	free(k);
 }
 
-#define AHEAD 8         /* slots looked ahead when merging sessions */
+#define AHEAD 8         /* slots or chains looked ahead */
 
 /* Starts loading the rows that merging slot i of src will touch. */
 static void
@@ -400,20 +449,23 @@ sess_take(struct agg *a, const struct sesstab *src, uint64_t h, const struct ses
 	struct sess *d = tab_get(t, h);
 	size_t j, n;
 
+	const struct rqchain *xc = chain_of(src, x);
+	struct rqchain *dc;
+
 	sess_merge(t, d, x);
-	if (x->rq.used == 0)
+	if (xc == NULL || xc->used == 0)
 		return;
-	if (d->rq.used == 0) {
-		t->nsreqs += rqlog_count(&src->rq, &x->rq);
-		rqlog_copy(&t->rq, &d->rq, &src->rq, &x->rq);
+	if ((dc = chain_get(t, d, h))->used == 0) {
+		t->nsreqs += rqlog_count(&src->rq, xc);
+		rqlog_copy(&t->rq, dc, &src->rq, xc);
 		if (rqlog_bytes(&t->rq) > t->rq_budget)
 			spill(t);
 		return;
 	}
-	n = rqlog_read(&src->rq, &x->rq, e, cap);
+	n = rqlog_read(&src->rq, xc, e, cap);
 	t->nsreqs += n;
 	for (j = 0; j < n; j++)
-		sess_request(a, t, d, (*e)[j].time_us, (*e)[j].end_us, (*e)[j].prompt);
+		sess_request(a, t, d, h, (*e)[j].time_us, (*e)[j].end_us, (*e)[j].prompt);
 }
 
 static void tab_merge_runs(struct agg *a, const struct rqspill *s);
@@ -502,7 +554,7 @@ agg_merge_sreq(struct agg *a, const struct rqkey *q)
 
 	if (i == UINT32_MAX)
 		return -1;
-	sess_request(a, t, &t->rows[i], q->e.time_us, q->e.end_us, q->e.prompt);
+	sess_request(a, t, &t->rows[i], q->sess, q->e.time_us, q->e.end_us, q->e.prompt);
 	t->nsreqs++;
 	return 0;
 }
@@ -512,11 +564,11 @@ agg_merge_sreq(struct agg *a, const struct rqkey *q)
 /* The in-memory requests of a table as a sorted stream: sessions by hash,
  * each session's by (start, end, prompt). */
 struct memsrc {
-	const struct sesstab *t;
-	size_t *slot, nslot, k; /* sessions with requests in memory, by hash */
+	const struct rqlog *rq;
+	struct held *held;      /* sessions with requests in memory, by hash */
+	size_t nheld, k;
 	struct rqent *e;
 	size_t cap, n, i;
-	uint64_t hash;
 };
 
 static int
@@ -525,32 +577,39 @@ mem_next(void *ctx, struct rqkey *key)
 	struct memsrc *m = ctx;
 
 	while (m->i == m->n) {
-		const struct sess *x;
-
-		if (m->k == m->nslot)
+		if (m->k == m->nheld)
 			return 0;
-		x = slot_sess(m->t, m->slot[m->k++], &m->hash);
-		m->n = rqlog_read(&m->t->rq, &x->rq, &m->e, &m->cap);
+		if (m->k + AHEAD < m->nheld)
+			rqlog_prefetch(m->rq, &m->held[m->k + AHEAD].rq);
+		m->n = rqlog_read(m->rq, &m->held[m->k++].rq, &m->e, &m->cap);
 		rqlog_sort(m->e, m->n);
 		m->i = 0;
 	}
-	key->sess = m->hash;
+	key->sess = m->held[m->k - 1].hash;
 	key->e = m->e[m->i++];
 	return 1;
 }
 
+/* Opens t's stream; with take (t itself), the chains are let go (they
+ * stay readable until rqlog_reset) and held's own array is sorted. */
 static void
-mem_open(struct memsrc *m, const struct sesstab *t)
+mem_open(struct memsrc *m, const struct sesstab *t, struct sesstab *take)
 {
 	memset(m, 0, sizeof(*m));
-	m->t = t;
-	m->slot = slots_by_hash(t, &m->nslot, 1);
+	m->rq = &t->rq;
+	m->nheld = t->nheld;
+	m->held = xmalloc(t->nheld * sizeof(*m->held) + 1);
+	held_sort(t->held, t->nheld, m->held);
+	if (take) {
+		take->nheld = 0;
+		take->gen++;
+	}
 }
 
 static void
 mem_close(struct memsrc *m)
 {
-	free(m->slot);
+	free(m->held);
 	free(m->e);
 }
 
@@ -561,18 +620,15 @@ spill(struct sesstab *t)
 {
 	struct memsrc m;
 	struct rqkey k;
-	size_t i;
 
 	if (rqspill_begin(&t->spill) < 0) {
 		t->rq_budget = SIZE_MAX;
 		return;
 	}
-	mem_open(&m, t);
+	mem_open(&m, t, t);
 	while (mem_next(&m, &k))
 		rqspill_put(&t->spill, &k);
 	rqspill_end(&t->spill);
-	for (i = 0; i < m.nslot; i++)
-		memset(&t->rows[t->map.slots[m.slot[i]].val].rq, 0, sizeof(t->rows[0].rq));
 	mem_close(&m);
 	rqlog_reset(&t->rq);
 }
@@ -608,7 +664,7 @@ agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct rqkey *), voi
 	unsigned p;
 
 	for (p = 0; p < a->nst; p++) {
-		mem_open(&m[p], &a->st[p]);
+		mem_open(&m[p], &a->st[p], NULL);
 		sp[p] = &a->st[p].spill;
 		ctx[p] = &m[p];
 	}
@@ -654,7 +710,7 @@ tab_pairs(void *arg)
 	const struct rqspill *sp = &p->t->spill;
 	struct memsrc m;
 
-	mem_open(&m, p->t);
+	mem_open(&m, p->t, NULL);
 	rqspill_merge(&sp, 1, mem_next, (void *const[]){ &m }, count_pair, p);
 	mem_close(&m);
 	return NULL;

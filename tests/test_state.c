@@ -249,10 +249,9 @@ Test(state, any_report_from_states)
 }
 
 static void
-last_sess(void *arg, uint64_t hash, const struct sess *s)
+last_sreq(void *arg, const struct rqkey *q)
 {
-	if (s->rq.used)
-		*(uint64_t *)arg = hash;
+	*(uint64_t *)arg = q->sess;
 }
 
 /* A session request that names no session of its state is corruption,
@@ -267,7 +266,7 @@ Test(state, orphan_session_request_refused)
 
 	agg_init(&a, &aconf);
 	run_buffer(&rconf, buf, len, &a);
-	agg_each_sess(&a, last_sess, &h);
+	agg_each_sreq(&a, last_sreq, &h);
 	cr_assert_neq(h, 0, "the fixture has timed sessions");
 	st = save(&a, &slen);
 	for (i = 0; i < 8; i++)

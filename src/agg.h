@@ -153,7 +153,9 @@ struct sesstab {
 	struct rqlog rq;        /* the sessions' timed requests, in memory */
 	struct held *held;      /* the sessions with requests in rq, nheld of them */
 	size_t nheld, held_cap;
-	uint32_t gen;           /* bumped when rq is emptied: every row lets go */
+	uint32_t gen;           /* bumped when rq is emptied: every row lets go
+	                           (from 1; 2^32 spills of rq_budget bytes
+	                           would be needed to wrap) */
 	struct rqspill spill;   /* ... and those written out (past rq_budget bytes) */
 	size_t rq_budget;
 	uint64_t nsreqs;        /* entries in rq and spill */

@@ -355,9 +355,8 @@ slots_by_hash(const struct sesstab *t, size_t *n)
 	return o;
 }
 
-/* The sessions of t with requests in memory, sorted by hash into o (n of
- * them; tmp holds as many): uniform hashes placed by their top bits,
- * then an insertion sort that finishes in linear time. */
+/* The n held sessions h sorted by hash into o: uniform hashes placed by
+ * their top bits, then an insertion sort that finishes in linear time. */
 static void
 held_sort(const struct held *h, size_t n, struct held *o)
 {

@@ -666,3 +666,24 @@ Test(ltime, fmt_iso_parse_round_trip)
 		}
 	}
 }
+
+/* Each thread keeps the last date it parsed: a repeated date reuses it,
+ * yet everything after the date is still checked, a new date is parsed
+ * afresh, and an invalid date is never kept. */
+Test(ltime, parse_repeated_dates)
+{
+	int64_t us = 0;
+
+	expect_parse("2026-10-01T00:00:00Z", INT64_C(1790812800) * S_US);
+	expect_parse("2026-10-01T23:59:59Z", (INT64_C(1790812800) + 86399) * S_US);
+	expect_parse("2026-10-01", INT64_C(1790812800) * S_US);
+	expect_parse("2026-10-02T00:00:00Z", (INT64_C(1790812800) + 86400) * S_US);
+	expect_parse("2026-10-01T00:00:00Z", INT64_C(1790812800) * S_US);
+	cr_assert_eq(ltime_parse("2026-10-01X00:00:00Z", 20, &us), -1);
+	cr_assert_eq(ltime_parse("2026-10-01T24:00:00Z", 20, &us), -1);
+	cr_assert_eq(ltime_parse("2026-02-30T00:00:00Z", 20, &us), -1);
+	cr_assert_eq(ltime_parse("2026-02-30T00:00:00Z", 20, &us), -1);
+	expect_parse("2024-02-29T00:00:00Z", INT64_C(1709164800) * S_US);
+	expect_parse("2026-10-01T00:00:01+01:00", (INT64_C(1790812800) - 3599) * S_US);
+	expect_parse("2024-02-29T00:00:00.5Z", INT64_C(1709164800) * S_US + 500000);
+}

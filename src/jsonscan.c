@@ -9,6 +9,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_WIDE 1             /* an AVX-512 map builder, chosen at run time */
+#endif
 
 /* The scanner is compiled twice, with and without the map (always_inline
  * with a constant flag), so that no string's search tests which it has;
@@ -43,6 +47,7 @@ struct js_paths {
 	struct js_node *nodes;  /* nodes[0] is the root (the whole text) */
 	int32_t *slots;         /* open-addressing tables of child nodes, -1: empty */
 	int nnodes, cap, npaths;
+	int wide;               /* build maps with AVX-512 (see map_build) */
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -100,6 +105,10 @@ struct js_paths *js_paths_new(void)
 	ps->nodes = NULL;
 	ps->slots = NULL;
 	ps->nnodes = ps->cap = ps->npaths = 0;
+	ps->wide = 0;
+#ifdef HAVE_WIDE
+	ps->wide = __builtin_cpu_supports("avx512bw") && getenv("LLMSTAT_NO_AVX512") == NULL;
+#endif
 	node_new(ps, "", 0);
 	return ps;
 }
@@ -607,7 +616,36 @@ struct scan {
  * than on a load, four vector operations and a mask extraction: the scan
  * is a chain of such positions, each needed before the next. The map
  * itself is built in a loop whose iterations are independent. */
-static void map_build(struct scan *s)
+#ifdef HAVE_WIDE
+/* map_build's loop with AVX-512: each 64 bytes give their word of the map
+ * from three compares (the last bytes through a masked load, which reads
+ * nothing past the text): about 6 instructions where SSE2 needs 35. */
+__attribute__((target("avx512bw")))
+static void map_build_wide(const char *p, size_t n, uint64_t *m)
+{
+	const __m512i quote = _mm512_set1_epi8('"'), bslash = _mm512_set1_epi8('\\');
+	const __m512i space = _mm512_set1_epi8(0x20);
+	size_t i;
+	uint64_t w = 0;
+
+	for (i = 0; i + 64 <= n; i += 64) {
+		__m512i x = _mm512_loadu_si512((const void *)(p + i));
+
+		m[i >> 6] = _mm512_cmpeq_epi8_mask(x, quote) | _mm512_cmpeq_epi8_mask(x, bslash) |
+		    _mm512_cmplt_epu8_mask(x, space);
+	}
+	if (i < n) {
+		__mmask64 k = ~UINT64_C(0) >> (64 - (n - i));
+		__m512i x = _mm512_maskz_loadu_epi8(k, (const void *)(p + i));
+
+		w = (_mm512_cmpeq_epi8_mask(x, quote) | _mm512_cmpeq_epi8_mask(x, bslash) |
+		    _mm512_cmplt_epu8_mask(x, space)) & k;
+	}
+	m[n >> 6] = w | (uint64_t)1 << (n & 63);
+}
+#endif
+
+static void map_build(struct scan *s, int wide)
 {
 #if defined(__SSE2__) && defined(__GNUC__)
 	const char *p = s->p;
@@ -618,6 +656,13 @@ static void map_build(struct scan *s)
 		s->map = NULL;
 		return;
 	}
+#ifdef HAVE_WIDE
+	if (wide) {
+		map_build_wide(p, n, m);
+		s->map = m;
+		return;
+	}
+#endif
 	if (n < 16) {   /* too short for one load: byte by byte */
 		for (w = 0; i < n; i++)
 			if (p[i] == '"' || p[i] == '\\' || (unsigned char)p[i] < 0x20)
@@ -635,6 +680,7 @@ static void map_build(struct scan *s)
 	m[n >> 6] = w | (uint64_t)1 << (n & 63);
 	s->map = m;
 #else
+	(void)wide;
 	s->map = NULL;
 #endif
 }
@@ -1118,7 +1164,7 @@ int js_scan(const struct js_paths *ps, const char *p, size_t n,
 	s.depth = 0;
 	if (n > UINT32_MAX)     /* views hold 32-bit lengths */
 		return fail(&s, "input too large", 0);
-	map_build(&s);
+	map_build(&s, ps->wide);
 	return s.map ? scan_mapped(&s) : scan_unmapped(&s);
 }
 

@@ -1314,3 +1314,68 @@ Test(jsonscan, texts_of_every_short_length)
 		}
 	}
 }
+
+/* The map of special bytes is built with AVX-512 where the CPU has it
+ * (LLMSTAT_NO_AVX512 turns that off): both builders must give the same
+ * scan, result, views and error alike, on texts of every length across
+ * the 64-byte blocks, dense in the bytes the map marks. */
+Test(jsonscan, wide_and_narrow_maps_agree)
+{
+	static const char bytes[] = "{}[]\":,\\\\\"\"aaab01-e.E+ \t\n\x01\x1f\x7f\xc3\xa9u{}";
+	static const char *const paths[] = { "a", "b.c", "k", "aa", NULL };
+	static const char *const seeds[] = {
+		"{\"a\":\"x\",\"b\":{\"c\":[1,2,{\"k\":\"\\u00e9\"}]},\"k\":-1.5e3,\"aa\":true}",
+		"{\"k\":\"a\\\"b\\\\c\",\"a\":null,\"b\":{\"c\":\"\"}}",
+	};
+	struct js_paths *wide, *narrow;
+	struct js_view ow[8], on[8];
+	struct js_err ew, en;
+	char buf[400];
+
+	unsetenv("LLMSTAT_NO_AVX512");
+	wide = js_paths_new();
+	setenv("LLMSTAT_NO_AVX512", "1", 1);
+	narrow = js_paths_new();
+	unsetenv("LLMSTAT_NO_AVX512");
+	for (int i = 0; paths[i]; i++) {
+		js_paths_add(wide, paths[i]);
+		js_paths_add(narrow, paths[i]);
+	}
+	for (int t = 0; t < 60000; t++) {
+		size_t n = (size_t)(rnd() % 300), k;
+		const char *seed = seeds[t & 1];
+		int rw, rn;
+		char *b;
+
+		/* a valid line padded with a long string, then mutated */
+		if (t % 3 == 0) {
+			size_t pad = n > 80 ? n - 80 : 0;
+
+			k = (size_t)snprintf(buf, sizeof buf, "{\"p\":\"%*s\",", (int)pad, "");
+			k += (size_t)snprintf(buf + k, sizeof buf - k, "%s", seed + 1);
+			n = k;
+			for (int m = (int)(rnd() % 3); m-- > 0;)
+				buf[rnd() % n] = bytes[rnd() % (sizeof bytes - 1)];
+		} else {
+			for (k = 0; k < n; k++)
+				buf[k] = bytes[rnd() % (sizeof bytes - 1)];
+		}
+		b = exact(buf, n);
+		rw = js_scan(wide, b, n, ow, &ew);
+		rn = js_scan(narrow, b, n, on, &en);
+		cr_assert_eq(rw, rn, "text %d (%zu bytes): %d vs %d", t, n, rw, rn);
+		if (rw < 0) {
+			cr_assert_str_eq(ew.msg, en.msg, "text %d", t);
+			cr_assert_eq(ew.pos, en.pos, "text %d", t);
+		} else {
+			for (int i = 0; paths[i]; i++) {
+				cr_assert_eq(ow[i].type, on[i].type, "text %d path %d", t, i);
+				cr_assert(ow[i].p == on[i].p && ow[i].n == on[i].n &&
+				          ow[i].escaped == on[i].escaped, "text %d path %d", t, i);
+			}
+		}
+		free(b);
+	}
+	js_paths_free(wide);
+	js_paths_free(narrow);
+}

@@ -1164,7 +1164,7 @@ int js_scan(const struct js_paths *ps, const char *p, size_t n,
 	s.depth = 0;
 	if (n > UINT32_MAX)     /* views hold 32-bit lengths */
 		return fail(&s, "input too large", 0);
-	map_build(&s, ps->wide);
+	map_build(&s, ps != NULL && ps->wide);        /* NULL: only validate */
 	return s.map ? scan_mapped(&s) : scan_unmapped(&s);
 }
 

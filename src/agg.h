@@ -252,9 +252,24 @@ int agg_merge_sreq(struct agg *a, const struct rqkey *q);
 /* Calls fn for every stored session request: sessions by hash, each
  * session's requests by (start, end, prompt). */
 void agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct rqkey *), void *arg);
-/* Re-queries and inferred regenerations: pairs of consecutive requests of
- * a session, by time, within the re-query window / with the same prompt. */
-void agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen);
+/* What the KPIs take from every session, over every table (each table
+ * in a thread of its own, as a walk of 300K sessions is dear): re-queries
+ * and inferred regenerations (pairs of consecutive requests of a session,
+ * by time, within the re-query window / with the same prompt), tasks and
+ * successes (agg_task_outcome), timed sessions and the sum of their
+ * durations, and the sessions' cost. */
+struct sess_totals {
+	uint64_t requery, regen;
+	uint64_t tasks, ok;
+	uint64_t timed;
+	int64_t dur_us;
+	i128 cost;              /* pico-USD */
+};
+void agg_session_totals(const struct agg *a, struct sess_totals *t);
+/* A session's task outcome under the rules of KPIS.md: 1 succeeded,
+ * 0 failed, -1 not a task (the logged success when any record carries
+ * one, else inferred from the last request's error state). */
+int agg_task_outcome(const struct agg *a, const struct sess *s);
 void agg_merge_minute(struct agg *a, int64_t minute, uint64_t count);
 void agg_merge_unpriced(struct agg *a, const char *model, uint64_t count);
 void agg_merge_signals(struct agg *a, const struct agg *s);

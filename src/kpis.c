@@ -207,56 +207,21 @@ user_costs(struct mlist *l, const struct agg *a)
 	free(v);
 }
 
-int
-kpis_task_outcome(const struct agg *a, const struct sess *s)
-{
-	if (a->total.c.has_success)
-		return s->outcome;
-	return s->last_err < 0 ? -1 : s->last_err == 0;
-}
-
-/* Tasks: logged outcomes when any record carries success, else inferred. */
 static void
-tasks(const struct agg *a, uint64_t *ntasks, uint64_t *nok, int *inferred)
-{
-	const struct sess *s;
-	unsigned p = 0;
-	size_t i = 0;
-	int o;
-
-	*ntasks = *nok = 0;
-	*inferred = a->total.c.has_success == 0;
-	while ((s = agg_sess_next(a, &p, &i)) != NULL) {
-		if ((o = kpis_task_outcome(a, s)) >= 0) {
-			(*ntasks)++;
-			*nok += o == 1;
-		}
-	}
-}
-
-static void
-cost(struct mlist *l, const struct agg *a)
+cost(struct mlist *l, const struct agg *a, const struct sess_totals *st)
 {
 	const struct counts *c = &a->total.c;
 	static const char *const names[] = { "cost_per_request_p50", "cost_per_request_p95", "cost_per_request_p99" };
-	uint64_t nt, nok;
-	int inf;
-	i128 scost = 0;
-	const struct sess *s;
-	unsigned p = 0;
-	size_t i = 0, nsess = agg_nsess(a);
+	size_t nsess = agg_nsess(a);
 
-	while ((s = agg_sess_next(a, &p, &i)) != NULL)
-		scost += s->cost;
-	tasks(a, &nt, &nok, &inf);
 	mlist_num(l, "total_cost", usd(c->cost), MU_USD, MS_COST);
 	mlist_int(l, "unpriced_requests", (int64_t)c->unpriced, MU_COUNT, MS_COST);
 	mlist_num(l, "cost_per_request", ratio(usd(c->cost), c->priced), MU_USD, MS_COST);
 	quantiles(l, &a->total.cost, names, Q3, 3, MU_USD, MS_COST);
 	mlist_num(l, "cost_per_1k_tokens", ratio(usd(c->cost) * 1000, (double)(c->in_tok + c->out_tok)), MU_USD, MS_COST);
 	user_costs(l, a);
-	mlist_num(l, "cost_per_session", nsess ? usd(scost) / (double)nsess : NAN, MU_USD, MS_COST);
-	mlist_num(l, "cost_per_successful_task", ratio(usd(c->cost), nok), MU_USD, MS_COST);
+	mlist_num(l, "cost_per_session", nsess ? usd(st->cost) / (double)nsess : NAN, MU_USD, MS_COST);
+	mlist_num(l, "cost_per_successful_task", ratio(usd(c->cost), st->ok), MU_USD, MS_COST);
 	mlist_num(l, "cache_savings", c->cache_hits ? usd(c->cache_savings) : NAN, MU_USD, MS_COST);
 }
 
@@ -346,13 +311,10 @@ active_mean(const struct agg *a, int32_t (*bucket)(int32_t))
 }
 
 static void
-users_sessions(struct mlist *l, const struct agg *a)
+users_sessions(struct mlist *l, const struct agg *a, const struct sess_totals *st)
 {
-	size_t n = a->nusers, i, ns = 0;
+	size_t n = a->nusers, i;
 	uint64_t *v = xmalloc((n ? n : 1) * sizeof(*v)), sum = 0;
-	int64_t dur = 0;
-	const struct sess *s;
-	unsigned p = 0;
 
 	for (i = 0; i < n; i++)
 		sum += v[i] = a->users[i].requests;
@@ -366,12 +328,8 @@ users_sessions(struct mlist *l, const struct agg *a)
 	mlist_num(l, "mau_mean", active_mean(a, ltime_month_index), MU_COUNT, MS_USERS);
 	mlist_int(l, "sessions", (int64_t)agg_nsess(a), MU_COUNT, MS_USERS);
 	mlist_num(l, "requests_per_session", ratio(a->total.c.with_session, agg_nsess(a)), MU_COUNT, MS_USERS);
-	for (i = 0; (s = agg_sess_next(a, &p, &i)) != NULL;)
-		if (s->last_err >= 0) {
-			dur += s->last_end - s->first_us;
-			ns++;
-		}
-	mlist_num(l, "session_duration_mean_ms", ns ? (double)dur / 1000.0 / (double)ns : NAN, MU_MS, MS_USERS);
+	mlist_num(l, "session_duration_mean_ms", st->timed ? (double)st->dur_us / 1000.0 / (double)st->timed : NAN,
+	    MU_MS, MS_USERS);
 }
 
 static void
@@ -439,22 +397,20 @@ signals(struct mlist *l, struct agg *a)
 }
 
 static void
-quality(struct mlist *l, struct agg *a)
+quality(struct mlist *l, struct agg *a, const struct sess_totals *st)
 {
 	const struct counts *c = &a->total.c;
-	uint64_t requery, regen, nt, nok;
-	int inf, logged = c->has_regen > 0;
+	int logged = c->has_regen > 0;
 
-	agg_session_order(a, &requery, &regen);
 	feedback(l, c, MS_QUALITY);
-	mlist_num(l, "regenerate_rate", ratio(logged ? c->regen_flagged : regen, c->requests), MU_RATIO, MS_QUALITY);
+	mlist_num(l, "regenerate_rate", ratio(logged ? c->regen_flagged : st->regen, c->requests), MU_RATIO, MS_QUALITY);
 	mlist_str(l, "regenerate_source", logged ? "logged" : "inferred", MS_QUALITY);
-	mlist_num(l, "requery_rate", ratio(requery, c->with_session), MU_RATIO, MS_QUALITY);
-	tasks(a, &nt, &nok, &inf);
-	mlist_int(l, "tasks", (int64_t)nt, MU_COUNT, MS_QUALITY);
-	mlist_int(l, "successful_tasks", (int64_t)nok, MU_COUNT, MS_QUALITY);
-	mlist_num(l, "task_success_rate", ratio(nok, nt), MU_RATIO, MS_QUALITY);
-	mlist_str(l, "task_outcome", inf ? "inferred" : "logged", MS_QUALITY);
+	mlist_num(l, "requery_rate", ratio(st->requery, c->with_session), MU_RATIO, MS_QUALITY);
+	/* tasks: logged outcomes when any record carries success, else inferred */
+	mlist_int(l, "tasks", (int64_t)st->tasks, MU_COUNT, MS_QUALITY);
+	mlist_int(l, "successful_tasks", (int64_t)st->ok, MU_COUNT, MS_QUALITY);
+	mlist_num(l, "task_success_rate", ratio(st->ok, st->tasks), MU_RATIO, MS_QUALITY);
+	mlist_str(l, "task_outcome", c->has_success ? "logged" : "inferred", MS_QUALITY);
 	signals(l, a);
 }
 
@@ -716,13 +672,16 @@ group_rows(struct ktable *kt, const struct gtable *gt, const struct agg *a,
 void
 kpis_compute(struct kpis *k, struct agg *a, const struct kpis_conf *conf)
 {
+	struct sess_totals st;
+
 	memset(k, 0, sizeof(*k));
+	agg_session_totals(a, &st);
 	volume(&k->summary, &a->total.c, a);
-	cost(&k->summary, a);
+	cost(&k->summary, a, &st);
 	tokens(&k->summary, &a->total);
 	latency(&k->summary, a);
-	users_sessions(&k->summary, a);
-	quality(&k->summary, a);
+	users_sessions(&k->summary, a, &st);
+	quality(&k->summary, a, &st);
 	daily(&k->summary, k, a);
 	data_quality(&k->quality, a);
 	input_schemas(&k->inputs, a);

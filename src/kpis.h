@@ -79,10 +79,6 @@ void kpis_free(struct kpis *k);
 /* Frees a table's rows and their metrics; the table is empty again. */
 void ktable_free(struct ktable *t);
 
-/* A session's task outcome under the rules of KPIS.md: 1 succeeded,
- * 0 failed, -1 not a task. */
-int kpis_task_outcome(const struct agg *a, const struct sess *s);
-
 /* The metric called name in l, or NULL. */
 const struct metric *mlist_find(const struct mlist *l, const char *name);
 

@@ -322,7 +322,7 @@ sessions_table(struct ktable *t, const struct agg *a)
 			f->timed++;
 			f->dur += s->last_end - s->first_us;
 		}
-		if ((o = kpis_task_outcome(a, s)) >= 0) {
+		if ((o = agg_task_outcome(a, s)) >= 0) {
 			f->tasks++;
 			f->ok += o == 1;
 		}

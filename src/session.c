@@ -676,9 +676,10 @@ agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct rqkey *), voi
 }
 
 struct pairs {
+	const struct agg *a;
 	const struct sesstab *t;
 	int64_t window;
-	uint64_t requery, regen;
+	struct sess_totals sum;
 	struct rqkey prev;
 	int have;
 };
@@ -694,31 +695,53 @@ count_pair(void *ctx, const struct rqkey *q)
 
 	if (p->have && p->prev.sess == q->sess) {
 		gap = q->e.time_us - p->prev.e.end_us;
-		p->requery += gap >= 0 && gap <= p->window;
-		p->regen += p->prev.e.prompt != 0 && p->prev.e.prompt == q->e.prompt;
+		p->sum.requery += gap >= 0 && gap <= p->window;
+		p->sum.regen += p->prev.e.prompt != 0 && p->prev.e.prompt == q->e.prompt;
 	}
 	p->prev = *q;
 	p->have = 1;
 }
 
-/* The pairs of one table (a thread of its own when there are several). */
+int
+agg_task_outcome(const struct agg *a, const struct sess *s)
+{
+	if (a->total.c.has_success)
+		return s->outcome;
+	return s->last_err < 0 ? -1 : s->last_err == 0;
+}
+
+/* The totals of one table (a thread of its own when there are several). */
 static void *
-tab_pairs(void *arg)
+tab_totals(void *arg)
 {
 	struct pairs *p = arg;
-	const struct rqspill *sp = &p->t->spill;
+	const struct sesstab *t = p->t;
+	const struct rqspill *sp = &t->spill;
 	struct memsrc m;
+	size_t i;
+	int o;
 
-	mem_open(&m, p->t, NULL);
+	mem_open(&m, t, NULL);
 	rqspill_merge(&sp, 1, mem_next, (void *const[]){ &m }, count_pair, p);
 	mem_close(&m);
+	for (i = 0; i < t->n; i++) {
+		const struct sess *s = &t->rows[i];
+
+		p->sum.cost += s->cost;
+		if ((o = agg_task_outcome(p->a, s)) >= 0) {
+			p->sum.tasks++;
+			p->sum.ok += o == 1;
+		}
+		if (s->last_err >= 0) {
+			p->sum.timed++;
+			p->sum.dur_us += s->last_end - s->first_us;
+		}
+	}
 	return NULL;
 }
 
-/* Pairs of neighbours in the stream of each session's requests by time.
- * A session lies in one table, so the tables are counted apart, at once. */
 void
-agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen)
+agg_session_totals(const struct agg *a, struct sess_totals *t)
 {
 	struct pairs *p = xcalloc(a->nst, sizeof(*p));
 	pthread_t *th = xcalloc(a->nst, sizeof(*th));
@@ -726,20 +749,26 @@ agg_session_order(const struct agg *a, uint64_t *requery, uint64_t *regen)
 	unsigned i;
 
 	for (i = 0; i < a->nst; i++) {
+		p[i].a = a;
 		p[i].t = &a->st[i];
 		p[i].window = a->conf->requery_us;
-		if (i > 0 && a->st[i].nsreqs > 0)
-			started[i] = pthread_create(&th[i], NULL, tab_pairs, &p[i]) == 0;
+		if (i > 0 && a->st[i].n > 0)
+			started[i] = pthread_create(&th[i], NULL, tab_totals, &p[i]) == 0;
 	}
-	tab_pairs(&p[0]);
-	*requery = *regen = 0;
+	tab_totals(&p[0]);
+	memset(t, 0, sizeof(*t));
 	for (i = 0; i < a->nst; i++) {
 		if (started[i])
 			pthread_join(th[i], NULL);
 		else if (i > 0)
-			tab_pairs(&p[i]);
-		*requery += p[i].requery;
-		*regen += p[i].regen;
+			tab_totals(&p[i]);
+		t->requery += p[i].sum.requery;
+		t->regen += p[i].sum.regen;
+		t->tasks += p[i].sum.tasks;
+		t->ok += p[i].sum.ok;
+		t->timed += p[i].sum.timed;
+		t->dur_us += p[i].sum.dur_us;
+		t->cost += p[i].sum.cost;
 	}
 	free(p);
 	free(th);

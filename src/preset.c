@@ -589,6 +589,25 @@ detect_line(const struct js_view *v)
 
 #define DETECT_LINES 50
 
+/* Whether one preset leads every other by more than the votes still to
+ * come (left): the lines after could not change the choice, so they are
+ * not read (a directory of small session files was detected line by line
+ * over most of each file, 8% of the run). */
+static int
+decided(const int *votes, int left)
+{
+	int i, top = 0, second = 0;
+
+	for (i = 0; i < P_COUNT; i++) {
+		if (votes[i] > top) {
+			second = top;
+			top = votes[i];
+		} else if (votes[i] > second)
+			second = votes[i];
+	}
+	return top > second + left;
+}
+
 static struct js_paths *detect_ps;     /* built once, read by every worker */
 static pthread_once_t detect_once = PTHREAD_ONCE_INIT;
 
@@ -616,6 +635,8 @@ preset_detect(const char *p, size_t n)
 		if (js_scan(detect_ps, p, (size_t)(nl - p), v, &je) == 0 && (k = detect_line(v)) >= 0) {
 			votes[k] += k == P_GENERIC ? 1 : 2;     /* a preset's marks beat common names */
 			lines++;
+			if (decided(votes, 2 * (DETECT_LINES - lines)))
+				break;
 		}
 		p = nl + 1;
 	}

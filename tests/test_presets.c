@@ -493,3 +493,45 @@ Test(presets, dedup_skips_known_lines_with_the_same_counts)
 	free(one);
 	free(all);
 }
+
+/* Detection reads at most 50 lines and stops once the lines left could
+ * not change its choice; a late majority still wins. */
+#include "../src/preset.h"
+
+static char *
+detect_text(int first, const char *a, int then, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = 0;
+	char *t = malloc((size_t)first * (la + 1) + (size_t)then * (lb + 1) + 1);
+
+	cr_assert_not_null(t);
+	for (int i = 0; i < first; i++, n += la + 1)
+		memcpy(t + n, a, la), t[n + la] = '\n';
+	for (int i = 0; i < then; i++, n += lb + 1)
+		memcpy(t + n, b, lb), t[n + lb] = '\n';
+	t[n] = '\0';
+	return t;
+}
+
+Test(presets, detection_stops_only_when_decided)
+{
+	static const char gen[] = "{\"timestamp\":\"2026-10-01T00:00:00Z\",\"model\":\"gpt-4o\"}";
+	static const char cc[] = "{\"type\":\"assistant\",\"sessionId\":\"s1\",\"message\":"
+	    "{\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}}";
+	static const struct { int first; const char *a; int then; const char *b; int want; } c[] = {
+		{ 20, gen, 30, cc, P_CLAUDE_CODE },     /* 20 votes, then 60 */
+		{ 34, gen, 16, cc, P_GENERIC },         /* 34 against 32 */
+		{ 32, gen, 18, cc, P_CLAUDE_CODE },     /* 32 against 36 */
+		{ 26, cc, 24, gen, P_CLAUDE_CODE },
+		{ 24, cc, 60, gen, P_CLAUDE_CODE },     /* line 51 on is not read: 48 vs 26 */
+		{ 0, gen, 50, cc, P_CLAUDE_CODE },
+		{ 1, gen, 0, cc, P_GENERIC },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *t = detect_text(c[i].first, c[i].a, c[i].then, c[i].b);
+
+		cr_expect_eq(preset_detect(t, strlen(t)), c[i].want, "case %zu", i);
+		free(t);
+	}
+}

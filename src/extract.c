@@ -85,6 +85,32 @@ ex_begin(struct ex *x, const struct schema *s, const char *p, size_t n, struct j
 	return 0;
 }
 
+int
+ex_resumable(const struct schema *s)
+{
+	return !(s->preset && s->preset->multi) && s->rescan < 0;
+}
+
+const struct js_view *
+ex_views(const struct ex *x)
+{
+	return x->views;
+}
+
+size_t
+ex_nviews(const struct schema *s)
+{
+	return (size_t)js_paths_count(s->paths);
+}
+
+void
+ex_resume(struct ex *x, const struct schema *s, const struct js_view *v)
+{
+	x->done = 0;
+	x->multi = 0;
+	memcpy(x->views, v, ex_nviews(s) * sizeof(*v));
+}
+
 /* The path of s whose text is key, or -1 (OTLP attribute keys). */
 static int
 path_of(const struct schema *s, const struct js_view *key)

@@ -33,6 +33,17 @@ void ex_free(struct ex *x);
 /* Starts a line. Returns 0, or -1 when it is not valid JSON (je says where). */
 int ex_begin(struct ex *x, const struct schema *s, const char *p, size_t n, struct js_err *je);
 
+/* Whether a line's views can be kept after ex_begin and given back by
+ * ex_resume: schemas of one record a line whose fields are all read by the
+ * one scan (no OTLP spans, no field rescanned from a string). */
+int ex_resumable(const struct schema *s);
+/* The views of the line ex_begin last started (ex_nviews of them). */
+const struct js_view *ex_views(const struct ex *x);
+size_t ex_nviews(const struct schema *s);
+/* Starts a line again from views kept after its ex_begin: the same
+ * records follow, without scanning the line a second time. */
+void ex_resume(struct ex *x, const struct schema *s, const struct js_view *v);
+
 /* The line's next record: fills rec (strings may point into the line or
  * scratch) and *key (its dedup key, 0 for none). Returns a PR_* kind of
  * preset.h (PR_REJECT with *why), or EX_END. */

@@ -168,6 +168,23 @@ line_records(struct worker *w, const struct chunk *ch, uint64_t ln, int keys)
 	line_counts(w, nrec);
 }
 
+/* The keys pass keeps a scanned line's views for the real pass, which
+ * then skips the scan. Only lines at least half as long as their views:
+ * what is kept stays within twice the chunk's size. */
+static void
+keep_views(struct worker *w, const struct schema *s, uint64_t ln, size_t n)
+{
+	size_t nv = ex_nviews(s);
+
+	w->lf[ln - 1].views = 0;
+	if (!ex_resumable(s) || n < nv * sizeof(struct js_view) / 2)
+		return;
+	xgrow_uninit((void **)&w->lv, &w->lvcap, w->nlv + nv, sizeof(*w->lv));
+	memcpy(w->lv + w->nlv, ex_views(&w->ex), nv * sizeof(*w->lv));
+	w->lf[ln - 1].views = w->nlv;
+	w->nlv += nv;
+}
+
 static void
 do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint64_t ln, int keys)
 {
@@ -179,6 +196,7 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 	else {
 		xgrow((void **)&w->lf, &w->lfcap, ln, sizeof(*w->lf));
 		w->lf[ln - 1].nrec = UINT32_MAX;
+		w->lf[ln - 1].views = 0;
 		w->nlf = ln;
 	}
 	if (n && p[n - 1] == '\r')
@@ -198,11 +216,14 @@ do_line(struct worker *w, const char *p, size_t n, const struct chunk *ch, uint6
 			note_error(w, ch, ln, "not a JSON object", i + 1);
 		return;
 	}
-	if (ex_begin(&w->ex, ch->schema, p, n, &je) < 0) {
+	if (!keys && ch->schema->ndedup && ln <= w->nlf && w->lf[ln - 1].views)
+		ex_resume(&w->ex, ch->schema, w->lv + w->lf[ln - 1].views);
+	else if (ex_begin(&w->ex, ch->schema, p, n, &je) < 0) {
 		if (!keys)
 			note_error(w, ch, ln, je.msg, je.pos + 1);
 		return;
-	}
+	} else if (keys)
+		keep_views(w, ch->schema, ln, n);
 	line_records(w, ch, ln, keys);
 }
 

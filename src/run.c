@@ -88,6 +88,7 @@ mark_duplicates(struct worker *w, const struct chunk *ch)
 
 	w->ndkeys = 0;
 	w->nlf = 0;
+	w->nlv = 1;             /* offset 0 means "none" */
 	line_each(w, ch, 1);
 	xgrow((void **)&w->ddup, &w->dcap_dup, w->ndkeys + 1, 1);
 	pthread_mutex_lock(&rc->mu);
@@ -564,6 +565,7 @@ worker_free(struct worker *w)
 	free(w->ddup);
 	free(w->dfilt);
 	free(w->lf);
+	free(w->lv);
 	free(w->scratch);
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		free(w->key[t]);

@@ -50,6 +50,7 @@ struct pcache {                 /* a model name (when it fits) and its price */
 struct lfate {
 	uint32_t nrec;          /* its records; UINT32_MAX: not scanned to the end */
 	uint32_t invalid;       /* invalid values met in them */
+	uint64_t views;         /* its kept views: at w->lv + views; 0 none */
 };
 
 struct mblk;
@@ -66,6 +67,8 @@ struct worker {
 	size_t ndkeys, dkcap, dcap_dup, dfcap, drec;
 	struct lfate *lf;       /* the keys pass's view of each line of the chunk */
 	size_t nlf, lfcap;
+	struct js_view *lv;     /* the views of the chunk's lines the keys pass */
+	size_t nlv, lvcap;      /* kept, so that the real pass need not scan them */
 	char *scratch, *key[AGG_MAX_TABLES];
 	size_t klen[AGG_MAX_TABLES];
 	struct lerr *errs;      /* the earliest max_messages rejected lines */

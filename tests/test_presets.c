@@ -535,3 +535,33 @@ Test(presets, detection_stops_only_when_decided)
 		free(t);
 	}
 }
+
+/* The dedup keys pass keeps each line's views for the real pass; a file
+ * without dedup read next by the same worker must scan its own lines, not
+ * take the views kept for the lines of the file before. */
+Test(presets, kept_views_stay_with_their_file)
+{
+	static const char *const files[] = {
+		"fixtures/presets/claude-code.jsonl", "fixtures/presets/generic.jsonl",
+	};
+	long want_req = 0, want_tok = 0;
+	char args[512], got[64], *out;
+	int code;
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(args, sizeof(args), "-j1 -f json %s", files[i]);
+		out = run(args, &code);
+		cr_assert(value(out, "requests", got, sizeof(got)) == 0);
+		want_req += atol(got);
+		cr_assert(value(out, "total_tokens", got, sizeof(got)) == 0);
+		want_tok += atol(got);
+		free(out);
+	}
+	snprintf(args, sizeof(args), "-j1 -f json %s %s", files[0], files[1]);
+	out = run(args, &code);
+	cr_assert(value(out, "requests", got, sizeof(got)) == 0);
+	cr_expect_eq(atol(got), want_req);
+	cr_assert(value(out, "total_tokens", got, sizeof(got)) == 0);
+	cr_expect_eq(atol(got), want_tok);
+	free(out);
+}

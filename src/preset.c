@@ -588,6 +588,7 @@ detect_line(const struct js_view *v)
 }
 
 #define DETECT_LINES 50
+#define DETECT_SURE 10  /* lines that all carry one format's marks settle it */
 
 /* Whether one preset leads every other by more than the votes still to
  * come (left): the lines after could not change the choice, so they are
@@ -635,7 +636,8 @@ preset_detect(const char *p, size_t n)
 		if (js_scan(detect_ps, p, (size_t)(nl - p), v, &je) == 0 && (k = detect_line(v)) >= 0) {
 			votes[k] += k == P_GENERIC ? 1 : 2;     /* a preset's marks beat common names */
 			lines++;
-			if (decided(votes, 2 * (DETECT_LINES - lines)))
+			if (decided(votes, 2 * (DETECT_LINES - lines)) ||
+			    (lines == DETECT_SURE && k != P_GENERIC && votes[k] == 2 * lines))
 				break;
 		}
 		p = nl + 1;

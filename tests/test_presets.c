@@ -495,7 +495,8 @@ Test(presets, dedup_skips_known_lines_with_the_same_counts)
 }
 
 /* Detection reads at most 50 lines and stops once the lines left could
- * not change its choice; a late majority still wins. */
+ * not change its choice, or after 10 lines that all carry one format's
+ * marks; otherwise a late majority still wins. */
 #include "../src/preset.h"
 
 static char *
@@ -526,6 +527,9 @@ Test(presets, detection_stops_only_when_decided)
 		{ 24, cc, 60, gen, P_CLAUDE_CODE },     /* line 51 on is not read: 48 vs 26 */
 		{ 0, gen, 50, cc, P_CLAUDE_CODE },
 		{ 1, gen, 0, cc, P_GENERIC },
+		{ 10, cc, 40, gen, P_CLAUDE_CODE },     /* ten with its marks settle it */
+		{ 9, cc, 41, gen, P_GENERIC },          /* nine do not: 18 against 41 */
+		{ 10, gen, 40, cc, P_CLAUDE_CODE },     /* ten common names do not either */
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {

@@ -141,6 +141,17 @@ struct held {
 	struct rqchain rq;
 };
 
+/* Sums over a table's sessions, kept as the sessions change (so the KPIs
+ * need not walk 300K rows at the end): tasks and successes by logged
+ * outcome and by inferred error state (the inferred tasks are the timed
+ * sessions), the timed sessions' durations, and the sessions' cost. */
+struct sess_sums {
+	int64_t ltasks, lok;    /* outcome >= 0, outcome == 1 */
+	int64_t itasks, iok;    /* last_err >= 0 (timed), last_err == 0 */
+	int64_t dur_us;         /* last_end - first_us of the timed ones */
+	i128 cost;              /* pico-USD */
+};
+
 /* One part of an aggregate's sessions: those whose hash modulo the number
  * of parts is its index. A run with N workers splits its sessions in N
  * parts, one filled by each worker, and the final aggregate takes them
@@ -159,6 +170,7 @@ struct sesstab {
 	struct rqspill spill;   /* ... and those written out (past rq_budget bytes) */
 	size_t rq_budget;
 	uint64_t nsreqs;        /* entries in rq and spill */
+	struct sess_sums sums;  /* over rows, kept up to date */
 	struct idmap feat_map;  /* feature hash -> feat_names index */
 	const char **feat_names;        /* in pool */
 	size_t nfeat, feat_cap;
@@ -252,12 +264,12 @@ int agg_merge_sreq(struct agg *a, const struct rqkey *q);
 /* Calls fn for every stored session request: sessions by hash, each
  * session's requests by (start, end, prompt). */
 void agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct rqkey *), void *arg);
-/* What the KPIs take from every session, over every table (each table
- * in a thread of its own, as a walk of 300K sessions is dear): re-queries
+/* What the KPIs take from every session, over every table: re-queries
  * and inferred regenerations (pairs of consecutive requests of a session,
- * by time, within the re-query window / with the same prompt), tasks and
- * successes (agg_task_outcome), timed sessions and the sum of their
- * durations, and the sessions' cost. */
+ * by time, within the re-query window / with the same prompt: each
+ * table's stream read in a thread of its own), and from the tables' sums,
+ * tasks and successes (agg_task_outcome's rule), timed sessions and the
+ * sum of their durations, and the sessions' cost. */
 struct sess_totals {
 	uint64_t requery, regen;
 	uint64_t tasks, ok;

@@ -237,6 +237,20 @@ prompt_hash(const struct agg *a, const struct record *r)
 	return hash64(r->prompt.p, r->prompt.n, 0x70726f6d7074ULL);
 }
 
+/* Adds (sign 1) or takes away (-1) what session s brings to sums: taken
+ * away before s changes and added back after, the sums stay exact. */
+static void
+sums_add(struct sess_sums *m, const struct sess *s, int64_t sign)
+{
+	m->ltasks += sign * (s->outcome >= 0);
+	m->lok += sign * (s->outcome == 1);
+	if (s->last_err >= 0) {
+		m->itasks += sign;
+		m->iok += sign * (s->last_err == 0);
+		m->dur_us += sign * (s->last_end - s->first_us);
+	}
+}
+
 void
 agg_apply_sess(struct agg *a, const struct sess_upd *u)
 {
@@ -244,21 +258,24 @@ agg_apply_sess(struct agg *a, const struct sess_upd *u)
 	struct sess *s = tab_get(t, u->sess);
 	int64_t when = u->time_us;
 
+	sums_add(&t->sums, s, -1);
 	s->requests++;
 	s->cost += u->cost_pico;
+	t->sums.cost += u->cost_pico;
 	if (u->success >= 0)
 		sess_outcome(s, when, u->success);
-	if (when == INT64_MIN)
-		return;
-	sess_last(s, when, u->end_us, u->error);
-	if (when < s->first_us)
-		s->first_us = when;
-	sess_user(s, when, u->user);
-	if (u->feature_s && when <= s->feature_us)        /* hashed only when it may win */
-		sess_feature(t, s, when, u->feature ? u->feature : hash64(u->feature_s, u->feature_n, 2),
-		    u->feature_s, u->feature_n);
-	sess_request(a, t, s, u->sess, when, u->end_us, u->prompt);
-	t->nsreqs++;
+	if (when != INT64_MIN) {
+		sess_last(s, when, u->end_us, u->error);
+		if (when < s->first_us)
+			s->first_us = when;
+		sess_user(s, when, u->user);
+		if (u->feature_s && when <= s->feature_us)        /* hashed only when it may win */
+			sess_feature(t, s, when, u->feature ? u->feature : hash64(u->feature_s, u->feature_n, 2),
+			    u->feature_s, u->feature_n);
+		sess_request(a, t, s, u->sess, when, u->end_us, u->prompt);
+		t->nsreqs++;
+	}
+	sums_add(&t->sums, s, 1);
 }
 
 /* Adds a record to its session here, or hands it to the session's owner;
@@ -297,8 +314,10 @@ session_add(struct agg *a, uint64_t sess, const struct record *r, uint64_t user)
 static void
 sess_merge(struct sesstab *t, struct sess *d, const struct sess *s)
 {
+	sums_add(&t->sums, d, -1);
 	d->requests += s->requests;
 	d->cost += s->cost;
+	t->sums.cost += s->cost;
 	if (s->outcome >= 0)
 		sess_outcome(d, s->outcome_us, s->outcome);
 	if (s->last_err >= 0)
@@ -308,6 +327,7 @@ sess_merge(struct sesstab *t, struct sess *d, const struct sess *s)
 	sess_user(d, s->user_us, s->user);
 	if (s->feature)
 		sess_feature(t, d, s->feature_us, s->feature, s->feature_s, strlen(s->feature_s));
+	sums_add(&t->sums, d, 1);
 }
 
 /* The session of a slot of t's map, or NULL for an empty slot. */
@@ -710,7 +730,8 @@ agg_task_outcome(const struct agg *a, const struct sess *s)
 	return s->last_err < 0 ? -1 : s->last_err == 0;
 }
 
-/* The totals of one table (a thread of its own when there are several). */
+/* The totals of one table (a thread of its own when there are several):
+ * its re-query pairs, from the stream of its requests, and its sums. */
 static void *
 tab_totals(void *arg)
 {
@@ -718,25 +739,15 @@ tab_totals(void *arg)
 	const struct sesstab *t = p->t;
 	const struct rqspill *sp = &t->spill;
 	struct memsrc m;
-	size_t i;
-	int o;
 
 	mem_open(&m, t, NULL);
 	rqspill_merge(&sp, 1, mem_next, (void *const[]){ &m }, count_pair, p);
 	mem_close(&m);
-	for (i = 0; i < t->n; i++) {
-		const struct sess *s = &t->rows[i];
-
-		p->sum.cost += s->cost;
-		if ((o = agg_task_outcome(p->a, s)) >= 0) {
-			p->sum.tasks++;
-			p->sum.ok += o == 1;
-		}
-		if (s->last_err >= 0) {
-			p->sum.timed++;
-			p->sum.dur_us += s->last_end - s->first_us;
-		}
-	}
+	p->sum.tasks = (uint64_t)(p->a->total.c.has_success ? t->sums.ltasks : t->sums.itasks);
+	p->sum.ok = (uint64_t)(p->a->total.c.has_success ? t->sums.lok : t->sums.iok);
+	p->sum.timed = (uint64_t)t->sums.itasks;
+	p->sum.dur_us = t->sums.dur_us;
+	p->sum.cost = t->sums.cost;
 	return NULL;
 }
 

@@ -125,12 +125,13 @@ struct sess_upd {
 	uint8_t error;
 };
 
-/* Sessions split between workers: a session whose hash falls in another
- * part is handed to fn(ctx, part, update) instead of being added here, so
- * each session lives in one worker's table (half the memory at -j2, and a
- * merge without overlap). nparts <= 1: every session is added here. */
+/* Sessions split between workers: a session whose table (hash modulo
+ * the aggregate's nst) is not table part is handed to fn(ctx, its table,
+ * update) instead of being added here, so each session lives in one
+ * worker's table (half the memory at -j2, and a merge without overlap).
+ * fn NULL: every session is added here. */
 struct agg_route {
-	int part, nparts;
+	int part;
 	void (*fn)(void *ctx, int part, const struct sess_upd *u);
 	void *ctx;
 };

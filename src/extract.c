@@ -91,12 +91,6 @@ ex_resumable(const struct schema *s)
 	return !(s->preset && s->preset->multi) && s->rescan < 0;
 }
 
-const struct js_view *
-ex_views(const struct ex *x)
-{
-	return x->views;
-}
-
 size_t
 ex_nviews(const struct schema *s)
 {

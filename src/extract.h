@@ -37,8 +37,7 @@ int ex_begin(struct ex *x, const struct schema *s, const char *p, size_t n, stru
  * ex_resume: schemas of one record a line whose fields are all read by the
  * one scan (no OTLP spans, no field rescanned from a string). */
 int ex_resumable(const struct schema *s);
-/* The views of the line ex_begin last started (ex_nviews of them). */
-const struct js_view *ex_views(const struct ex *x);
+/* How many views (x->views) a line of schema s has. */
 size_t ex_nviews(const struct schema *s);
 /* Starts a line again from views kept after its ex_begin: the same
  * records follow, without scanning the line a second time. */

@@ -180,7 +180,7 @@ keep_views(struct worker *w, const struct schema *s, uint64_t ln, size_t n)
 	if (!ex_resumable(s) || n < nv * sizeof(struct js_view) / 2)
 		return;
 	xgrow_uninit((void **)&w->lv, &w->lvcap, w->nlv + nv, sizeof(*w->lv));
-	memcpy(w->lv + w->nlv, ex_views(&w->ex), nv * sizeof(*w->lv));
+	memcpy(w->lv + w->nlv, w->ex.views, nv * sizeof(*w->lv));
 	w->lf[ln - 1].views = w->nlv;
 	w->nlv += nv;
 }

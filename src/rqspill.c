@@ -219,9 +219,11 @@ rqspill_merge(const struct rqspill *const *s, size_t k,
 	src = xcalloc(nsrc, sizeof(*src));
 	heap = xcalloc(nsrc, sizeof(*heap));
 	for (r = src, i = 0; i < k; i++) {
-		r->mctx = mctx[i];
-		if (advance(r, mem))
-			heap[n++] = r;
+		if (mem) {
+			r->mctx = mctx[i];
+			if (advance(r, mem))
+				heap[n++] = r;
+		}
 		r++;
 		for (j = 0; j < s[i]->nruns; j++, r++) {
 			r->run = &s[i]->runs[j];
@@ -246,14 +248,6 @@ rqspill_merge(const struct rqspill *const *s, size_t k,
 	free(heap);
 }
 
-static int
-no_mem(void *ctx, struct rqkey *k)
-{
-	(void)ctx;
-	(void)k;
-	return 0;
-}
-
 static void
 put_key(void *arg, const struct rqkey *k)
 {
@@ -271,7 +265,7 @@ compact(struct rqspill *s)
 	s->nruns = s->cap = 0;
 	if (rqspill_begin(s) < 0)
 		die_io("open");
-	rqspill_merge(&o, 1, no_mem, (void *const[]){ NULL }, put_key, s);
+	rqspill_merge(&o, 1, NULL, NULL, put_key, s);
 	flush(s);
 	add_run(s, s->fd, s->woff, s->wn);
 	free(old.runs);

@@ -65,7 +65,7 @@ void rqspill_copy(struct rqspill *d, const struct rqspill *s);
 
 /* Calls fn for every key of the runs of s[0..k) and of their memory
  * sources, merged in order. mem(mctx[i], &key) gives the in-memory keys
- * of s[i] in order, returning 0 at their end. */
+ * of s[i] in order, returning 0 at their end; mem NULL: runs only. */
 void rqspill_merge(const struct rqspill *const *s, size_t k,
                    int (*mem)(void *, struct rqkey *), void *const *mctx,
                    void (*fn)(void *, const struct rqkey *), void *arg);

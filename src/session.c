@@ -7,10 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The table of a hash among nparts: its low 32 bits scaled to [0, nparts)
+ * by a multiplication, not a division, as this runs for every record.
+ * The low bits, because a table's map places keys by their top bits. */
 static unsigned
 part_of(unsigned nparts, uint64_t hash)
 {
-	return nparts > 1 ? (uint32_t)hash % nparts : 0;
+	return (unsigned)(((uint64_t)(uint32_t)hash * nparts) >> 32);
 }
 
 /* The table session hash belongs in. */
@@ -68,7 +71,6 @@ agg_partition(struct agg *a, unsigned nparts, unsigned part,
 	sessions_free(a);
 	sessions_init(a, nparts);
 	a->route.part = (int)part;
-	a->route.nparts = (int)a->nst;
 	a->route.fn = fn;
 	a->route.ctx = ctx;
 }
@@ -285,7 +287,7 @@ void
 session_add(struct agg *a, uint64_t sess, const struct record *r, uint64_t user)
 {
 	const struct agg_route *rt = &a->route;
-	int part = (int)part_of(rt->nparts > 1 ? (unsigned)rt->nparts : 1, sess);
+	int part = (int)part_of(a->nst, sess);
 	struct sess_upd u;
 
 	u.sess = sess;
@@ -299,7 +301,7 @@ session_add(struct agg *a, uint64_t sess, const struct record *r, uint64_t user)
 	u.feature = 0;
 	u.feature_s = r->feature.p;
 	u.feature_n = r->feature.n;
-	if (rt->nparts <= 1 || part == rt->part) {
+	if (rt->fn == NULL || part == rt->part) {
 		agg_apply_sess(a, &u);
 		return;
 	}
@@ -330,24 +332,21 @@ sess_merge(struct sesstab *t, struct sess *d, const struct sess *s)
 	sums_add(&t->sums, d, 1);
 }
 
-/* The session of a slot of t's map, or NULL for an empty slot. */
-static const struct sess *
-slot_sess(const struct sesstab *t, size_t i, uint64_t *hash)
-{
-	const struct idslot *sl = &t->map.slots[i];
-
-	if ((sl->klo | sl->khi) == 0)
-		return NULL;
-	*hash = (uint64_t)sl->khi << 32 | sl->klo;
-	return &t->rows[sl->val];
-}
-
 static uint64_t
 slot_hash(const struct sesstab *t, size_t i)
 {
 	const struct idslot *sl = &t->map.slots[i];
 
 	return (uint64_t)sl->khi << 32 | sl->klo;
+}
+
+/* The session of a slot of t's map, or NULL for an empty slot (hash 0). */
+static const struct sess *
+slot_sess(const struct sesstab *t, size_t i, uint64_t *hash)
+{
+	if ((*hash = slot_hash(t, i)) == 0)
+		return NULL;
+	return &t->rows[t->map.slots[i].val];
 }
 
 /* The occupied slots of t's map, by session hash; *n of them. */
@@ -500,8 +499,7 @@ tab_merge(struct agg *a, const struct sesstab *src, struct rqspill *take)
 	size_t cap = 0, i;
 	uint64_t h;
 
-	for (i = 0; i < a->nst; i++)
-		idmap_reserve(&a->st[i].map, a->st[i].n + src->n / a->nst + 1);
+	agg_reserve_sess(a, src->n);
 	for (i = 0; i < src->map.cap; i++) {
 		merge_prefetch(a, src, i + AHEAD);
 		if ((x = slot_sess(src, i, &h)) != NULL)
@@ -664,12 +662,7 @@ add_sreq(void *arg, const struct rqkey *q)
 static void
 tab_merge_runs(struct agg *a, const struct rqspill *s)
 {
-	struct memsrc none;
-
-	if (s->nruns == 0)
-		return;
-	memset(&none, 0, sizeof(none));
-	rqspill_merge(&s, 1, mem_next, (void *const[]){ &none }, add_sreq, a);
+	rqspill_merge(&s, 1, NULL, NULL, add_sreq, a);
 }
 
 /* The requests of every table of a in one stream, sessions by hash (the
@@ -696,10 +689,9 @@ agg_each_sreq(const struct agg *a, void (*fn)(void *, const struct rqkey *), voi
 }
 
 struct pairs {
-	const struct agg *a;
 	const struct sesstab *t;
 	int64_t window;
-	struct sess_totals sum;
+	uint64_t requery, regen;
 	struct rqkey prev;
 	int have;
 };
@@ -715,8 +707,8 @@ count_pair(void *ctx, const struct rqkey *q)
 
 	if (p->have && p->prev.sess == q->sess) {
 		gap = q->e.time_us - p->prev.e.end_us;
-		p->sum.requery += gap >= 0 && gap <= p->window;
-		p->sum.regen += p->prev.e.prompt != 0 && p->prev.e.prompt == q->e.prompt;
+		p->requery += gap >= 0 && gap <= p->window;
+		p->regen += p->prev.e.prompt != 0 && p->prev.e.prompt == q->e.prompt;
 	}
 	p->prev = *q;
 	p->have = 1;
@@ -730,24 +722,18 @@ agg_task_outcome(const struct agg *a, const struct sess *s)
 	return s->last_err < 0 ? -1 : s->last_err == 0;
 }
 
-/* The totals of one table (a thread of its own when there are several):
- * its re-query pairs, from the stream of its requests, and its sums. */
+/* The re-query and regeneration pairs of one table, from the stream of
+ * its requests (a thread of its own when there are several tables). */
 static void *
-tab_totals(void *arg)
+tab_pairs(void *arg)
 {
 	struct pairs *p = arg;
-	const struct sesstab *t = p->t;
-	const struct rqspill *sp = &t->spill;
+	const struct rqspill *sp = &p->t->spill;
 	struct memsrc m;
 
-	mem_open(&m, t, NULL);
+	mem_open(&m, p->t, NULL);
 	rqspill_merge(&sp, 1, mem_next, (void *const[]){ &m }, count_pair, p);
 	mem_close(&m);
-	p->sum.tasks = (uint64_t)(p->a->total.c.has_success ? t->sums.ltasks : t->sums.itasks);
-	p->sum.ok = (uint64_t)(p->a->total.c.has_success ? t->sums.lok : t->sums.iok);
-	p->sum.timed = (uint64_t)t->sums.itasks;
-	p->sum.dur_us = t->sums.dur_us;
-	p->sum.cost = t->sums.cost;
 	return NULL;
 }
 
@@ -757,29 +743,31 @@ agg_session_totals(const struct agg *a, struct sess_totals *t)
 	struct pairs *p = xcalloc(a->nst, sizeof(*p));
 	pthread_t *th = xcalloc(a->nst, sizeof(*th));
 	char *started = xcalloc(a->nst, 1);
+	int logged = a->total.c.has_success != 0;       /* agg_task_outcome's rule */
 	unsigned i;
 
 	for (i = 0; i < a->nst; i++) {
-		p[i].a = a;
 		p[i].t = &a->st[i];
 		p[i].window = a->conf->requery_us;
-		if (i > 0 && a->st[i].n > 0)
-			started[i] = pthread_create(&th[i], NULL, tab_totals, &p[i]) == 0;
+		if (i > 0 && a->st[i].nsreqs > 0)
+			started[i] = pthread_create(&th[i], NULL, tab_pairs, &p[i]) == 0;
 	}
-	tab_totals(&p[0]);
+	tab_pairs(&p[0]);
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < a->nst; i++) {
+		const struct sess_sums *m = &a->st[i].sums;
+
 		if (started[i])
 			pthread_join(th[i], NULL);
 		else if (i > 0)
-			tab_totals(&p[i]);
-		t->requery += p[i].sum.requery;
-		t->regen += p[i].sum.regen;
-		t->tasks += p[i].sum.tasks;
-		t->ok += p[i].sum.ok;
-		t->timed += p[i].sum.timed;
-		t->dur_us += p[i].sum.dur_us;
-		t->cost += p[i].sum.cost;
+			tab_pairs(&p[i]);
+		t->requery += p[i].requery;
+		t->regen += p[i].regen;
+		t->tasks += (uint64_t)(logged ? m->ltasks : m->itasks);
+		t->ok += (uint64_t)(logged ? m->lok : m->iok);
+		t->timed += (uint64_t)m->itasks;
+		t->dur_us += m->dur_us;
+		t->cost += m->cost;
 	}
 	free(p);
 	free(th);

@@ -69,7 +69,7 @@ agg_free(struct agg *a)
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		gtable_free(&a->groups[t]);
 	idmap_free(&a->user_map);
-	free(a->users);
+	xtable_free(a->users, a->users_cap, sizeof(*a->users));
 	sessions_free(a);
 	idmap_free(&a->minute_map);
 	free(a->minute_counts);
@@ -257,7 +257,7 @@ user_get(struct agg *a, uint64_t hash, const char *id, size_t n)
 
 	if (!isnew)
 		return &a->users[*slot];
-	xgrow_uninit((void **)&a->users, &a->users_cap, a->nusers + 1, sizeof(*a->users));
+	xtable_grow((void **)&a->users, &a->users_cap, a->nusers + 1, sizeof(*a->users));
 	*slot = (uint32_t)a->nusers;
 	u = &a->users[a->nusers++];
 	memset(u, 0, sizeof(*u));

@@ -165,6 +165,8 @@ struct sesstab {
 	struct rqlog rq;        /* the sessions' timed requests, in memory */
 	struct held *held;      /* the sessions with requests in rq, nheld of them */
 	size_t nheld, held_cap;
+	struct held *sorted;    /* a spill's scratch, kept: fresh pages fault */
+	size_t sorted_cap, *bucket, bucket_cap;
 	uint32_t gen;           /* bumped when rq is emptied: every row lets go
 	                           (from 1; 2^32 spills of rq_budget bytes
 	                           would be needed to wrap) */

@@ -80,7 +80,7 @@ buf_alloc(struct rqlog *l, unsigned k)
 		l->nunits = 1;          /* offset 0 means "no buffer" */
 	if (units > UINT32_MAX - l->nunits)
 		die_full();             /* 32 GiB of requests in one aggregate */
-	xgrow_uninit((void **)&l->units, &l->cap, (size_t)(l->nunits + units), 8);
+	xtable_grow((void **)&l->units, &l->cap, (size_t)(l->nunits + units), 8);
 	off = l->nunits;
 	l->nunits += (uint32_t)units;
 	return off;
@@ -322,6 +322,6 @@ rqlog_reset(struct rqlog *l)
 void
 rqlog_free(struct rqlog *l)
 {
-	free(l->units);
+	xtable_free(l->units, l->cap, 8);
 	memset(l, 0, sizeof(*l));
 }

@@ -37,7 +37,9 @@ tab_free(struct sesstab *t)
 	idmap_free(&t->map);
 	xtable_free(t->rows, t->cap, sizeof(*t->rows));
 	rqlog_free(&t->rq);
-	free(t->held);
+	xtable_free(t->held, t->held_cap, sizeof(*t->held));
+	xtable_free(t->sorted, t->sorted_cap, sizeof(*t->sorted));
+	free(t->bucket);
 	rqspill_free(&t->spill);
 	idmap_free(&t->feat_map);
 	free(t->feat_names);
@@ -204,7 +206,7 @@ static struct rqchain *
 chain_get(struct sesstab *t, struct sess *s, uint64_t h)
 {
 	if (s->held_gen != t->gen) {
-		xgrow((void **)&t->held, &t->held_cap, t->nheld + 1, sizeof(*t->held));
+		xtable_grow((void **)&t->held, &t->held_cap, t->nheld + 1, sizeof(*t->held));
 		s->held = (uint32_t)t->nheld;
 		s->held_gen = t->gen;
 		t->held[t->nheld].hash = h;
@@ -374,17 +376,27 @@ slots_by_hash(const struct sesstab *t, size_t *n)
 	return o;
 }
 
-/* The n held sessions h sorted by hash into o: uniform hashes placed by
- * their top bits, then an insertion sort that finishes in linear time. */
-static void
-held_sort(const struct held *h, size_t n, struct held *o)
+/* The top bits of a hash that place n held sessions. */
+static unsigned
+held_bits(size_t n)
 {
-	size_t i, j, *start;
 	unsigned bits = 1;
 
 	while (bits < 24 && ((size_t)1 << bits) < n)
 		bits++;
-	start = xcalloc(((size_t)1 << bits) + 1, sizeof(*start));
+	return bits;
+}
+
+/* The n held sessions h sorted by hash into o: uniform hashes placed by
+ * their top bits (start: room for 2^held_bits(n) + 1 counts), then an
+ * insertion sort that finishes in linear time. */
+static void
+held_sort(const struct held *h, size_t n, struct held *o, size_t *start)
+{
+	unsigned bits = held_bits(n);
+	size_t i, j;
+
+	memset(start, 0, (((size_t)1 << bits) + 1) * sizeof(*start));
 	for (i = 0; i < n; i++)
 		start[(h[i].hash >> (64 - bits)) + 1]++;
 	for (i = 1; i <= (size_t)1 << bits; i++)
@@ -398,7 +410,6 @@ held_sort(const struct held *h, size_t n, struct held *o)
 			o[j] = o[j - 1];
 		o[j] = x;
 	}
-	free(start);
 }
 
 /* Every session of every part by hash: the parts' sessions are each in
@@ -583,6 +594,7 @@ agg_merge_sreq(struct agg *a, const struct rqkey *q)
 struct memsrc {
 	const struct rqlog *rq;
 	struct held *held;      /* sessions with requests in memory, by hash */
+	struct held *own;       /* held when allocated here */
 	size_t nheld, k;
 	struct rqent *e;
 	size_t cap, n, i;
@@ -608,25 +620,39 @@ mem_next(void *ctx, struct rqkey *key)
 }
 
 /* Opens t's stream; with take (t itself), the chains are let go (they
- * stay readable until rqlog_reset) and held's own array is sorted. */
+ * stay readable until rqlog_reset) and are sorted in t's kept scratch:
+ * a spill comes every rq_budget bytes, and new memory costs a page fault
+ * a page. */
 static void
 mem_open(struct memsrc *m, const struct sesstab *t, struct sesstab *take)
 {
+	size_t nb = ((size_t)1 << held_bits(t->nheld)) + 1, *start;
+
 	memset(m, 0, sizeof(*m));
 	m->rq = &t->rq;
 	m->nheld = t->nheld;
-	m->held = xmalloc(t->nheld * sizeof(*m->held) + 1);
-	held_sort(t->held, t->nheld, m->held);
+	if (take) {
+		xtable_grow((void **)&take->sorted, &take->sorted_cap, t->nheld + 1,
+		    sizeof(*take->sorted));
+		xgrow_uninit((void **)&take->bucket, &take->bucket_cap, nb, sizeof(*start));
+		m->held = take->sorted;
+		start = take->bucket;
+	} else {
+		m->held = m->own = xmalloc((t->nheld + 1) * sizeof(*m->held));
+		start = xmalloc(nb * sizeof(*start));
+	}
+	held_sort(t->held, t->nheld, m->held, start);
 	if (take) {
 		take->nheld = 0;
 		take->gen++;
-	}
+	} else
+		free(start);
 }
 
 static void
 mem_close(struct memsrc *m)
 {
-	free(m->held);
+	free(m->own);
 	free(m->e);
 }
 

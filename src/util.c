@@ -80,17 +80,50 @@ xgrow(void **p, size_t *cap, size_t need, size_t elem)
 
 #define TABLE_BIG ((size_t)1 << 20)     /* from here on a table has its own mapping */
 
+#define HUGE ((size_t)2 << 20)
+
+/* A table's mapping is of whole huge pages, at a 2 MiB boundary: each
+ * takes one page fault where small pages take one a page (several
+ * microseconds each on a virtual machine), and one TLB entry. The last
+ * one may hold up to 2 MiB the table does not use yet. */
+static size_t
+map_len(size_t bytes)
+{
+	return (bytes + HUGE - 1) & ~(HUGE - 1);
+}
+
 static void *
 table_map(size_t bytes)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = map_len(bytes);
+	char *p = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t a;
 
 	if (p == MAP_FAILED)
 		oom();
+	a = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
+	if (a > (uintptr_t)p)
+		munmap(p, a - (uintptr_t)p);
+	munmap((char *)a + len, (uintptr_t)p + HUGE - a);
 #ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
+	madvise((void *)a, len, MADV_HUGEPAGE);
 #endif
-	return p;
+	return (void *)a;
+}
+
+/* Table p of old bytes grown to bytes: its pages move to the start of a
+ * new mapping (none is copied). */
+static void *
+table_remap(void *p, size_t old, size_t bytes)
+{
+	void *q;
+
+	if (map_len(bytes) == map_len(old))
+		return p;
+	q = table_map(bytes);
+	if (mremap(p, map_len(old), map_len(old), MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED)
+		oom();
+	return q;
 }
 
 void
@@ -109,8 +142,8 @@ xtable_grow(void **p, size_t *cap, size_t need, size_t elem)
 		if (old)
 			memcpy(q, *p, old);
 		free(*p);
-	} else if ((q = mremap(*p, old, ncap * elem, MREMAP_MAYMOVE)) == MAP_FAILED)
-		oom();
+	} else
+		q = table_remap(*p, old, ncap * elem);
 	*p = q;
 	*cap = ncap;
 }
@@ -139,7 +172,7 @@ void
 xtable_free(void *p, size_t cap, size_t elem)
 {
 	if (p != NULL && cap * elem >= TABLE_BIG)
-		munmap(p, cap * elem);
+		munmap(p, map_len(cap * elem));
 	else
 		free(p);
 }
@@ -365,7 +398,7 @@ static void
 idset_rehash(struct idset *s, size_t ncap)
 {
 	size_t i, j;
-	uint64_t *keys = xcalloc(ncap, sizeof(*keys));
+	uint64_t *keys = xtable_zalloc(ncap, sizeof(*keys));
 
 	for (i = 0; i < s->cap; i++) {
 		if (s->keys[i] == 0)
@@ -374,7 +407,7 @@ idset_rehash(struct idset *s, size_t ncap)
 			;
 		keys[j] = s->keys[i];
 	}
-	free(s->keys);
+	xtable_free(s->keys, s->cap, sizeof(*s->keys));
 	s->keys = keys;
 	s->cap = ncap;
 }
@@ -430,7 +463,7 @@ idset_merge(struct idset *dst, const struct idset *src)
 void
 idset_free(struct idset *s)
 {
-	free(s->keys);
+	xtable_free(s->keys, s->cap, sizeof(*s->keys));
 	memset(s, 0, sizeof(*s));
 }
 

@@ -61,25 +61,42 @@ Test(util, idset_merge_in_slot_order)
 	idset_free(&b);
 }
 
-/* Past 4 MiB a table has its own mapping; growth moves it with mremap. */
+/* From 1 MiB a table has its own mapping, of whole 2 MiB huge pages on
+ * a 2 MiB boundary; growth moves its pages into a larger one. Items of 24
+ * bytes put the table's ends off the page boundaries. */
+struct item24 {
+	uint64_t a, b, c;
+};
+
 Test(util, xtable_grows_across_mappings)
 {
-	uint64_t *t = NULL;
-	size_t cap = 0, i, n = (16 << 20) / sizeof(*t);
+	struct item24 *t = NULL;
+	uint64_t *z;
+	size_t cap = 0, i, n = (24 << 20) / sizeof(*t);
 
 	for (i = 0; i < n; i++) {
-		if (i == cap)
+		if (i == cap) {
 			xtable_grow((void **)&t, &cap, i + 1, sizeof(*t));
-		t[i] = i * 0x9e3779b97f4a7c15ULL;
+			if (cap * sizeof(*t) >= (1 << 20))
+				cr_assert_eq((uintptr_t)t % (2 << 20), 0, "table of %zu bytes not on a huge page",
+				    cap * sizeof(*t));
+		}
+		t[i].a = i * 0x9e3779b97f4a7c15ULL;
+		t[i].b = ~i;
+		t[i].c = i;
 	}
 	cr_assert_geq(cap, n);
 	for (i = 0; i < n; i++)
-		cr_assert_eq(t[i], i * 0x9e3779b97f4a7c15ULL, "item %zu lost", i);
+		cr_assert(t[i].a == i * 0x9e3779b97f4a7c15ULL && t[i].b == ~i && t[i].c == i,
+		    "item %zu lost", i);
 	xtable_free(t, cap, sizeof(*t));
-	t = xtable_zalloc(n, sizeof(*t));
-	for (i = 0; i < n; i += 4096)
-		cr_assert_eq(t[i], 0);
-	xtable_free(t, n, sizeof(*t));
+	n = (3 << 20) / sizeof(*z) + 5;
+	z = xtable_zalloc(n, sizeof(*z));
+	cr_assert_eq((uintptr_t)z % (2 << 20), 0);
+	for (i = 0; i < n; i += 511)
+		cr_assert_eq(z[i], 0);
+	z[n - 1] = 1;
+	xtable_free(z, n, sizeof(*z));
 }
 
 Test(util, hash64_spreads_and_never_zero)

@@ -248,7 +248,11 @@ route_flush(struct worker *w)
 	pthread_mutex_unlock(&rc->mu);
 }
 
-/* Applies the updates handed to worker w (called by w, or at the end). */
+/* Applies the updates handed to worker w (called by w, or at the end),
+ * each session's slot loaded a few updates ahead (the table is too big
+ * for the cache). */
+#define DRAIN_AHEAD 8
+
 static void
 route_drain(struct rctx *rc, struct worker *w)
 {
@@ -261,8 +265,11 @@ route_drain(struct rctx *rc, struct worker *w)
 	if (b == NULL)
 		return;
 	for (next = b; next; next = next->next) {
-		for (size_t i = 0; i < next->n; i++)
+		for (size_t i = 0; i < next->n; i++) {
+			if (i + DRAIN_AHEAD < next->n)
+				agg_sess_prefetch(&w->agg, next->u[i + DRAIN_AHEAD].sess);
 			agg_apply_sess(&w->agg, &next->u[i]);
+		}
 		last = next;
 	}
 	pthread_mutex_lock(&rc->mu);

@@ -46,6 +46,12 @@ const struct price *prices_find(const struct prices *p, const char *name, size_t
  * input rate when not given), the *_above rates when input_tokens > tier. */
 int64_t price_cost_pico(const struct price *pr, const struct record *r);
 
+/* For prices_load.c: adds or replaces the entry of model [name, name+n)
+ * (the name is copied), and rebuilds the normalised-name index once a
+ * file's entries are all in. */
+void prices_add(struct prices *p, const char *name, size_t n, const struct price *pr);
+void prices_reindex(struct prices *p);
+
 /* Frees the table; NULL is a no-op. */
 void prices_free(struct prices *p);
 

@@ -28,12 +28,9 @@ FUZZ_ASAN      = quarantine_size_mb=64
 # Debian: clang-14 finds libclang_rt.fuzzer in libclang-rt-14-dev.
 FUZZ_PKG       = clang libclang-rt-14-dev
 
-# src/prices.c may not exist yet: a stub with an empty table stands in.
-FUZZ_PRICES    = $(if $(wildcard src/prices.c),src/prices.c,tests/fuzz/prices_stub.c)
-FUZZ_LIBSRC    = $(filter-out src/main.c src/prices.c,$(wildcard src/*.c)) $(FUZZ_PRICES)
-# Every tests/fuzz/fuzz_*.c is a harness (fuzz_prices once src/prices.c exists).
-FUZZ_HARNESSES = $(filter-out $(if $(wildcard src/prices.c),,fuzz_prices), \
-                 $(sort $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))))
+FUZZ_LIBSRC    = $(filter-out src/main.c,$(wildcard src/*.c))
+# Every tests/fuzz/fuzz_*.c is a harness.
+FUZZ_HARNESSES = $(sort $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c))))
 FUZZ_BINS      = $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 
 $(FUZZ_DIR)/fuzz_jsonscan: tests/fuzz/fuzz_jsonscan.c src/jsonscan.c src/jsonpaths.c src/jsonnum.c src/jsonscan.h src/jsonpaths.h src/jsonnum.h | $(FUZZ_DIR)/.dir

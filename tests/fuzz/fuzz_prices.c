@@ -1,4 +1,4 @@
-/* fuzz_prices.c - libFuzzer harness for src/prices.c.
+/* fuzz_prices.c - libFuzzer harness for src/prices_load.c and prices.c.
  *
  * The input is a price file (LiteLLM JSON or CSV): it is written to a
  * memfd and loaded with prices_load through /proc/self/fd/N, into an empty

@@ -28,7 +28,8 @@ struct cinfo {                  /* what a chunk leaves behind: for line numbers 
 };
 
 struct mblk {                   /* session updates bound for one worker */
-	struct mblk *next;
+	_Alignas(CACHE_LINE) struct mblk *next; /* one filled while another
+	                                           is drained: no shared line */
 	struct sess_upd *u;
 	size_t n, cap;
 };
@@ -224,7 +225,7 @@ route(void *ctx, int part, const struct sess_upd *u)
 			rc->spare = b->next;
 		pthread_mutex_unlock(&rc->mu);
 		if (b == NULL)
-			b = xcalloc(1, sizeof(*b));
+			b = xcalloc_lines(1, sizeof(*b));
 		b->n = 0;
 		w->outb[part] = b;
 	}
@@ -557,7 +558,7 @@ worker_init(struct worker *w, struct rctx *rc)
 		w->key[t] = xmalloc(KEYBUF);
 	w->errs = xcalloc((size_t)(c->max_messages > 0 ? c->max_messages : 1), sizeof(*w->errs));
 	if (rc->nw > 1) {
-		w->outb = xcalloc((size_t)rc->nw, sizeof(*w->outb));
+		w->outb = xcalloc_lines((size_t)rc->nw, sizeof(*w->outb));
 		agg_partition(&w->agg, (unsigned)rc->nw, (unsigned)w->id, route, w);
 	}
 }
@@ -662,7 +663,7 @@ rctx_init(struct rctx *rc, const struct run_conf *c, int nw)
 	memset(rc, 0, sizeof(*rc));
 	rc->conf = c;
 	rc->nw = nw;
-	rc->w = xcalloc((size_t)nw, sizeof(*rc->w));
+	rc->w = xcalloc_lines((size_t)nw, sizeof(*rc->w));
 	rc->qcap = (size_t)nw;
 	rc->queue = xcalloc(rc->qcap, sizeof(*rc->queue));
 	pthread_mutex_init(&rc->mu, NULL);

@@ -36,6 +36,20 @@ xcalloc(size_t n, size_t size)
 }
 
 void *
+xcalloc_lines(size_t n, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (size && n > (SIZE_MAX - CACHE_LINE) / size)
+		oom();
+	bytes = (n * size + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
+	if (posix_memalign(&p, CACHE_LINE, bytes ? bytes : CACHE_LINE) != 0)
+		oom();
+	return memset(p, 0, bytes);
+}
+
+void *
 xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

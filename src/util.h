@@ -18,6 +18,10 @@ __extension__ typedef __int128 i128a __attribute__((aligned(8)));
  * They never return NULL. Free with free(). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/* xcalloc in whole cache lines of its own (free() releases it), for what
+ * one thread writes while another reads next to it. */
+#define CACHE_LINE 64
+void *xcalloc_lines(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /* Grows *p (an array of elem-byte items holding *cap) to hold at least
  * need items, doubling; new items are zeroed. */

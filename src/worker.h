@@ -12,6 +12,7 @@
 #include "extract.h"
 #include "ltime.h"
 #include "run.h"
+#include "util.h"
 
 #define SCRATCH (1u << 16)      /* decoded strings of one line */
 #define KEYBUF 4096             /* one --by key text */
@@ -57,7 +58,8 @@ struct mblk;
 struct rctx;
 
 struct worker {
-	const struct run_conf *conf;
+	_Alignas(CACHE_LINE) const struct run_conf *conf;       /* workers
+	                        share no cache line: each writes its own */
 	struct agg agg;
 	struct agg prev;        /* --compare: the previous period */
 	struct ex ex;           /* line -> records */

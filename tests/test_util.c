@@ -99,6 +99,22 @@ Test(util, xtable_grows_across_mappings)
 	xtable_free(z, n, sizeof(*z));
 }
 
+/* Memory in whole cache lines of its own, zeroed, for any n and size. */
+Test(util, xcalloc_lines_aligned_and_zeroed)
+{
+	static const size_t sizes[][2] = { { 1, 1 }, { 3, 10 }, { 2, 64 }, { 5, 100 }, { 0, 8 } };
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t n = sizes[k][0] * sizes[k][1];
+		unsigned char *p = xcalloc_lines(sizes[k][0], sizes[k][1]);
+
+		cr_assert_eq((uintptr_t)p % CACHE_LINE, 0, "%zu x %zu", sizes[k][0], sizes[k][1]);
+		for (size_t i = 0; i < (n + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE; i++)
+			cr_assert_eq(p[i], 0);
+		free(p);
+	}
+}
+
 Test(util, hash64_spreads_and_never_zero)
 {
 	char buf[64];

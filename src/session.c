@@ -51,7 +51,7 @@ void
 sessions_init(struct agg *a, unsigned nparts)
 {
 	a->nst = nparts ? nparts : 1;
-	a->st = xcalloc(a->nst, sizeof(*a->st));
+	a->st = xcalloc_lines(a->nst, sizeof(*a->st));    /* workers write side by side */
 	for (unsigned i = 0; i < a->nst; i++)
 		tab_init(&a->st[i]);
 }

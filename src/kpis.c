@@ -280,33 +280,58 @@ bucket_day(int32_t d)
 	return d;
 }
 
-/* Mean distinct users per bucket (day, week or month) of the day table. */
+struct bday {                   /* a day row and its bucket */
+	int32_t bucket;
+	uint32_t row;
+};
+
+static int
+cmp_bday(const void *x, const void *y)
+{
+	const struct bday *p = x, *q = y;
+
+	if (p->bucket != q->bucket)
+		return p->bucket < q->bucket ? -1 : 1;
+	return (p->row > q->row) - (p->row < q->row);
+}
+
+/* Mean distinct users per bucket (day, week or month) of the day table:
+ * the day rows sorted by bucket, each bucket's users counted in one set
+ * that is emptied for the next (a bucket's users fit in the cache; a set
+ * of every (user, bucket) pair did not). */
 static double
 active_mean(const struct agg *a, int32_t (*bucket)(int32_t))
 {
-	struct idmap seen = { 0 };
-	struct idset pairs = { 0 };
-	size_t i, j, nb = 0, sum = 0;
+	struct idset seen = { 0 };
+	struct bday *v;
+	size_t i, j, nb = 0, sum = 0, n = a->days.len;
 	uint64_t total = 0;
-	int isnew;
 
-	for (i = 0; i < a->days.len; i++)
+	for (i = 0; i < n; i++)
 		sum += a->days.rows[i].users.len;
 	if (bucket == bucket_day)       /* each row is its own bucket */
-		return a->days.len ? (double)sum / (double)a->days.len : NAN;
-	idset_reserve(&pairs, sum);
-	for (i = 0; i < a->days.len; i++) {
-		const struct grp *g = &a->days.rows[i];
-		int32_t b = bucket((int32_t)g->num);
-
-		idmap_put(&seen, hash_u64((uint64_t)(int64_t)b ^ 0x5bd1e995ULL), &isnew);
-		nb += isnew;
-		for (j = 0; j < g->users.cap; j++)
-			if (g->users.keys[j])
-				total += idset_add(&pairs, hash_u64(g->users.keys[j] ^ ((uint64_t)(int64_t)b * 0x9e3779b97f4a7c15ULL)));
+		return n ? (double)sum / (double)n : NAN;
+	v = xmalloc((n ? n : 1) * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].bucket = bucket((int32_t)a->days.rows[i].num);
+		v[i].row = (uint32_t)i;
 	}
-	idmap_free(&seen);
-	idset_free(&pairs);
+	qsort(v, n, sizeof(*v), cmp_bday);
+	for (i = 0; i < n; i++) {
+		const struct idset *u = &a->days.rows[v[i].row].users;
+
+		if (i == 0 || v[i].bucket != v[i - 1].bucket) {
+			total += seen.len;
+			idset_clear(&seen);
+			nb++;
+		}
+		for (j = 0; j < u->cap; j++)
+			if (u->keys[j])
+				idset_add(&seen, u->keys[j]);
+	}
+	total += seen.len;
+	free(v);
+	idset_free(&seen);
 	return nb ? (double)total / (double)nb : NAN;
 }
 

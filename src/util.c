@@ -475,6 +475,14 @@ idset_merge(struct idset *dst, const struct idset *src)
 }
 
 void
+idset_clear(struct idset *s)
+{
+	if (s->cap)
+		memset(s->keys, 0, s->cap * sizeof(*s->keys));
+	s->len = 0;
+}
+
+void
 idset_free(struct idset *s)
 {
 	xtable_free(s->keys, s->cap, sizeof(*s->keys));

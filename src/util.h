@@ -103,6 +103,8 @@ int idset_has(const struct idset *s, uint64_t key);
 void idset_reserve(struct idset *s, size_t n);
 void idset_merge(struct idset *dst, const struct idset *src);
 void idset_free(struct idset *s);
+/* Empties s, keeping its room. */
+void idset_clear(struct idset *s);
 
 /* Money: USD as integer pico-dollars (1e-12), so sums are exact and do not
  * depend on the order of addition. */

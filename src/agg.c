@@ -3,6 +3,7 @@
 #include "agg.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -575,22 +576,11 @@ tables_merge(struct agg *a, const struct agg *s)
 		unpriced_add(a, s->unpriced_names[i], strlen(s->unpriced_names[i]), s->unpriced_counts[i]);
 }
 
-int
-agg_fold(struct agg *a, struct agg *s)
+/* Everything of s into a but the day table and the sessions. */
+static void
+merge_rest(struct agg *a, const struct agg *s)
 {
-	if (!conf_equal(a->conf, s->conf))
-		return -1;
-	sessions_fold(a, s);
-	return agg_merge(a, s);
-}
-
-int
-agg_merge(struct agg *a, const struct agg *s)
-{
-	if (!conf_equal(a->conf, s->conf))
-		return -1;
 	grp_merge(&a->total, &s->total);
-	gtable_merge(a, &a->days, &s->days);
 	for (int t = 0; t < AGG_MAX_TABLES; t++)
 		gtable_merge(a, &a->groups[t], &s->groups[t]);
 	tables_merge(a, s);
@@ -607,6 +597,52 @@ agg_merge(struct agg *a, const struct agg *s)
 	for (size_t i = 0; i < s->ninputs; i++)
 		agg_note_input(a, s->inputs[i].file, s->inputs[i].schema);
 	a->invalid_values += s->invalid_values;
+}
+
+struct days_job {
+	struct agg *a;
+	const struct agg *s;
+};
+
+static void *
+days_merge(void *arg)
+{
+	struct days_job *j = arg;
+
+	gtable_merge(j->a, &j->a->days, &j->s->days);
+	return NULL;
+}
+
+/* The day table's users sets are the largest part of a merge (~10 ms of
+ * the bench log's 25 ms at -j2): they merge in a thread of their own while
+ * this one does the rest. The day rows are keyed by number, so that
+ * thread never touches a's string pool; nothing else touches the days. */
+int
+agg_fold(struct agg *a, struct agg *s)
+{
+	struct days_job j = { a, s };
+	pthread_t th;
+	int started;
+
+	if (!conf_equal(a->conf, s->conf))
+		return -1;
+	sessions_fold(a, s);
+	started = s->days.len > 0 && pthread_create(&th, NULL, days_merge, &j) == 0;
+	merge_rest(a, s);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		days_merge(&j);
+	return 0;
+}
+
+int
+agg_merge(struct agg *a, const struct agg *s)
+{
+	if (!conf_equal(a->conf, s->conf))
+		return -1;
+	gtable_merge(a, &a->days, &s->days);
+	merge_rest(a, s);
 	return 0;
 }
 

@@ -121,8 +121,10 @@ buf_get(struct rctx *rc, char **p, size_t *cap)
 		*p = NULL;
 	}
 	pthread_mutex_unlock(&rc->mu);
-	if (*p == NULL)
+	if (*p == NULL) {
 		*p = xmalloc(*cap = CHUNK);
+		xprefault(*p, CHUNK);
+	}
 }
 
 static void

@@ -22,6 +22,10 @@ void *xcalloc(size_t n, size_t size);
  * one thread writes while another reads next to it. */
 #define CACHE_LINE 64
 void *xcalloc_lines(size_t n, size_t size);
+/* Maps the pages of [p, p+n) in one call, where first writes would take
+ * a page fault each (on a virtual machine several microseconds apiece);
+ * a no-op where the kernel cannot. */
+void xprefault(void *p, size_t n);
 void *xrealloc(void *p, size_t n);
 /* Grows *p (an array of elem-byte items holding *cap) to hold at least
  * need items, doubling; new items are zeroed. */

@@ -39,7 +39,7 @@ tab_free(struct sesstab *t)
 	rqlog_free(&t->rq);
 	xtable_free(t->held, t->held_cap, sizeof(*t->held));
 	xtable_free(t->sorted, t->sorted_cap, sizeof(*t->sorted));
-	free(t->bucket);
+	xtable_free(t->bucket, t->bucket_cap, sizeof(*t->bucket));
 	rqspill_free(&t->spill);
 	idmap_free(&t->feat_map);
 	free(t->feat_names);
@@ -634,7 +634,7 @@ mem_open(struct memsrc *m, const struct sesstab *t, struct sesstab *take)
 	if (take) {
 		xtable_grow((void **)&take->sorted, &take->sorted_cap, t->nheld + 1,
 		    sizeof(*take->sorted));
-		xgrow_uninit((void **)&take->bucket, &take->bucket_cap, nb, sizeof(*start));
+		xtable_grow((void **)&take->bucket, &take->bucket_cap, nb, sizeof(*start));
 		m->held = take->sorted;
 		start = take->bucket;
 	} else {

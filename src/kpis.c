@@ -150,22 +150,6 @@ volume(struct mlist *l, const struct counts *c, const struct agg *a)
 	mlist_num(l, "cache_hit_rate", ratio(c->cache_hits, c->requests), MU_RATIO, MS_VOLUME);
 }
 
-static int
-cmp_i128(const void *x, const void *y)
-{
-	i128 a = *(const i128 *)x, b = *(const i128 *)y;
-
-	return (a > b) - (a < b);
-}
-
-static int
-cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return (a > b) - (a < b);
-}
-
 /* Nearest rank: 1-based rank ceil(q * n), at least 1. */
 static size_t
 rank_index(double q, size_t n)
@@ -186,7 +170,11 @@ user_costs(struct mlist *l, const struct agg *a)
 
 	for (i = 0; i < n; i++)
 		sum += v[i] = a->users[i].cost;
-	qsort(v, n, sizeof(*v), cmp_i128);
+	if (n) {                        /* p99, then p95 and p50 among the ones below */
+		nth_i128(v, n, rank_index(Q3[2], n));
+		nth_i128(v, rank_index(Q3[2], n) + 1, rank_index(Q3[1], n));
+		nth_i128(v, rank_index(Q3[1], n) + 1, rank_index(Q3[0], n));
+	}
 	mlist_int(l, "active_users", (int64_t)n, MU_COUNT, MS_COST);
 	mlist_num(l, "cost_per_user", n ? usd(sum) / (double)n : NAN, MU_USD, MS_COST);
 	for (i = 0; i < 3; i++)
@@ -343,7 +331,10 @@ users_sessions(struct mlist *l, const struct agg *a, const struct sess_totals *s
 
 	for (i = 0; i < n; i++)
 		sum += v[i] = a->users[i].requests;
-	qsort(v, n, sizeof(*v), cmp_u64);
+	if (n) {                        /* p95, then p50 among the ones below */
+		nth_u64(v, n, rank_index(0.95, n));
+		nth_u64(v, rank_index(0.95, n) + 1, rank_index(0.5, n));
+	}
 	mlist_num(l, "requests_per_user", n ? (double)sum / (double)n : NAN, MU_COUNT, MS_USERS);
 	mlist_num(l, "requests_per_user_p50", n ? (double)v[rank_index(0.5, n)] : NAN, MU_COUNT, MS_USERS);
 	mlist_num(l, "requests_per_user_p95", n ? (double)v[rank_index(0.95, n)] : NAN, MU_COUNT, MS_USERS);

@@ -49,6 +49,59 @@ xcalloc_lines(size_t n, size_t size)
 	return memset(p, 0, bytes);
 }
 
+/* Quickselect (Wirth's FIND) with a median-of-three pivot; a range still
+ * unsettled after 2 log2(n) + 8 rounds is sorted instead, so no input
+ * makes it quadratic. v[k] comes out the same whatever the pivots. */
+#define DEFINE_NTH(name, type) \
+static int \
+name##_cmp(const void *x, const void *y) \
+{ \
+	type a = *(const type *)x, b = *(const type *)y; \
+ \
+	return (a > b) - (a < b); \
+} \
+ \
+void \
+name(type *v, size_t n, size_t k) \
+{ \
+	ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, i, j, want = (ptrdiff_t)k; \
+	unsigned rounds = 8; \
+ \
+	for (size_t m = n; m > 1; m >>= 1) \
+		rounds += 2; \
+	while (lo < hi) { \
+		type a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi], t; \
+		type x = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b); \
+ \
+		if (rounds-- == 0) { \
+			qsort(v + lo, (size_t)(hi - lo + 1), sizeof(type), name##_cmp); \
+			return; \
+		} \
+		i = lo; \
+		j = hi; \
+		do {    /* x is in the range: both scans stop inside it */ \
+			while (v[i] < x) \
+				i++; \
+			while (x < v[j]) \
+				j--; \
+			if (i <= j) { \
+				t = v[i]; \
+				v[i++] = v[j]; \
+				v[j--] = t; \
+			} \
+		} while (i <= j); \
+		if (want <= j)          /* v[lo..j] <= x <= v[i..hi] */ \
+			hi = j; \
+		else if (want >= i) \
+			lo = i; \
+		else \
+			return;         /* v[j+1..i-1] are all x */ \
+	} \
+}
+
+DEFINE_NTH(nth_i128, i128)
+DEFINE_NTH(nth_u64, uint64_t)
+
 void
 xprefault(void *p, size_t n)
 {

@@ -116,6 +116,12 @@ void idset_clear(struct idset *s);
 int64_t usd_to_pico(double usd);
 double pico_to_usd(i128 pico);
 
+/* Moves the k-th smallest of v[0..n) (k < n, from 0) to v[k], the ones
+ * before it no larger and the ones after no smaller (quickselect: linear
+ * on average, where a sort is n log n). */
+void nth_i128(i128 *v, size_t n, size_t k);
+void nth_u64(uint64_t *v, size_t n, size_t k);
+
 /* Compares two C strings for qsort-style sorting with NULL first. */
 int strcmp_null(const char *a, const char *b);
 

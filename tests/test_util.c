@@ -115,6 +115,57 @@ Test(util, xcalloc_lines_aligned_and_zeroed)
 	}
 }
 
+static int
+cmp_u64_t(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* nth_u64 / nth_i128 against a sort, on shapes that break naive
+ * quickselects: random, few distinct values, sorted, reversed, all equal,
+ * organ pipe; every k of small arrays, three ks of larger ones. */
+Test(util, nth_element_agrees_with_sorting)
+{
+	static const size_t sizes[] = { 1, 2, 3, 5, 17, 64, 1000, 25000 };
+	uint64_t seed = 12345;
+
+	for (int shape = 0; shape < 6; shape++) {
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+			size_t n = sizes[z], ks[3] = { n / 2, n * 95 / 100, n - 1 };
+			uint64_t *v = malloc(n * sizeof(*v)), *s = malloc(n * sizeof(*s)), *w = malloc(n * sizeof(*w));
+			i128 *q = malloc(n * sizeof(*q));
+
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				v[i] = shape == 0 ? seed >> 11 : shape == 1 ? (seed >> 33) % 3 : shape == 2 ? i :
+				    shape == 3 ? n - i : shape == 4 ? 7 : (i < n / 2 ? i : n - i);
+			}
+			memcpy(s, v, n * sizeof(*v));
+			qsort(s, n, sizeof(*s), cmp_u64_t);
+			for (size_t t = 0; t < (n <= 64 ? n : 3); t++) {
+				size_t k = n <= 64 ? t : ks[t];
+
+				memcpy(w, v, n * sizeof(*v));
+				nth_u64(w, n, k);
+				cr_assert_eq(w[k], s[k], "shape %d n %zu k %zu", shape, n, k);
+				for (size_t i = 0; i < n; i++)
+					cr_assert(i < k ? w[i] <= w[k] : i > k ? w[i] >= w[k] : 1);
+				for (size_t i = 0; i < n; i++)
+					q[i] = (i128)v[i] - (i128)(n / 2) * ((i128)1 << 70);
+				nth_i128(q, n, k);
+				cr_assert(q[k] == (i128)s[k] - (i128)(n / 2) * ((i128)1 << 70), "i128 shape %d n %zu k %zu",
+				    shape, n, k);
+			}
+			free(v);
+			free(s);
+			free(w);
+			free(q);
+		}
+	}
+}
+
 Test(util, hash64_spreads_and_never_zero)
 {
 	char buf[64];

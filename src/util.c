@@ -162,7 +162,7 @@ xgrow(void **p, size_t *cap, size_t need, size_t elem)
 
 #define TABLE_BIG ((size_t)1 << 20)     /* from here on a table has its own mapping */
 
-#define HUGE ((size_t)2 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
 
 /* A table's mapping is of whole huge pages, at a 2 MiB boundary: each
  * takes one page fault where small pages take one a page (several
@@ -171,22 +171,22 @@ xgrow(void **p, size_t *cap, size_t need, size_t elem)
 static size_t
 map_len(size_t bytes)
 {
-	return (bytes + HUGE - 1) & ~(HUGE - 1);
+	return (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 }
 
 static void *
 table_map(size_t bytes)
 {
 	size_t len = map_len(bytes);
-	char *p = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uintptr_t a;
 
 	if (p == MAP_FAILED)
 		oom();
-	a = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
+	a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
 	if (a > (uintptr_t)p)
 		munmap(p, a - (uintptr_t)p);
-	munmap((char *)a + len, (uintptr_t)p + HUGE - a);
+	munmap((char *)a + len, (uintptr_t)p + HUGE_PAGE - a);
 #ifdef MADV_HUGEPAGE
 	madvise((void *)a, len, MADV_HUGEPAGE);
 #endif

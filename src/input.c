@@ -45,12 +45,14 @@ struct input {
 	char *name;
 	int is_reg;
 	long long size;                 /* regular files only, else -1 */
+	long long nread;                /* bytes read from fd so far */
 
 	unsigned char peek[PEEK_MAX];   /* plain/state: bytes read while peeking */
 	size_t peek_len, peek_pos;
 
 	unsigned char *ibuf;            /* gzip/zstd: compressed bytes */
-	int eof;                        /* read() has returned 0 */
+	int eof;                        /* read() has returned 0, or a regular
+	                                   file came short past its size */
 	int done;                       /* the decoded stream ended cleanly */
 
 	z_stream z;
@@ -176,6 +178,7 @@ static int peek_input(struct input *in)
 			break;
 		}
 		in->peek_len += (size_t)n;
+		in->nread += n;
 	}
 	in->kind = classify(in->peek, in->peek_len);
 	return 0;
@@ -339,7 +342,12 @@ static long raw_read(struct input *in, char *buf, size_t cap, char *err, size_t 
 		fail_errno(in, errno);
 		return deliver(in, 0, err, errlen);
 	}
-	if (n == 0)
+	in->nread += n;
+	/* A regular file read past the size it had when opened, and coming
+	 * short, is at its end: one read() a file fewer, which shows on a
+	 * directory of 10,000 small session files. Short of that size, only
+	 * a read of 0 says so. */
+	if (n == 0 || (in->is_reg && in->size > 0 && in->nread >= in->size && (size_t)n < cap))
 		in->eof = 1;
 	return (long)n;
 }

@@ -270,6 +270,36 @@ Test(input, plain_file)
 	input_close(in);
 }
 
+/* A regular file stops at a short read once past the size it had when
+ * opened: what was appended after the open and before the reads is
+ * still read, and so is a file read in pieces of exactly its size. */
+Test(input, plain_file_grown_after_open)
+{
+	const char *text = "{\"a\":1}\n", *more = "{\"b\":2}\n{\"c\":3}\n";
+	char path[512], err[256], both[64];
+	struct input *in;
+	struct result r;
+	FILE *f;
+
+	mkpath(path, sizeof path, "grown.jsonl");
+	write_file(path, text, strlen(text));
+	in = input_open(path, err, sizeof err);
+	cr_assert_not_null(in, "%s", err);
+	f = fopen(path, "ab");
+	cr_assert_not_null(f);
+	fputs(more, f);
+	fclose(f);
+	read_all(in, 1 << 20, 64, &r);
+	input_close(in);
+	snprintf(both, sizeof both, "%s%s", text, more);
+	cr_assert_eq(r.rc, 0);
+	cr_assert_eq(r.len, strlen(both));
+	cr_assert(memcmp(r.data, both, r.len) == 0);
+	free(r.data);
+	expect_content(path, INPUT_PLAIN, strlen(both), both, strlen(both));
+	expect_content(path, INPUT_PLAIN, strlen(both) - 8, both, strlen(both));
+}
+
 Test(input, empty_file)
 {
 	char path[512], err[256], buf[16];

@@ -613,9 +613,9 @@ days_merge(void *arg)
 	return NULL;
 }
 
-/* The day table's users sets are the largest part of a merge (~10 ms of
- * the bench log's 25 ms at -j2): they merge in a thread of their own while
- * this one does the rest. The day rows are keyed by number, so that
+/* The day table's users sets are nearly half of a fold (10 of the bench
+ * log's 24 ms at -j2): they merge in a thread of their own while this one
+ * does the rest. The day rows are keyed by number, so that
  * thread never touches a's string pool; nothing else touches the days. */
 int
 agg_fold(struct agg *a, struct agg *s)

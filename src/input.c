@@ -345,8 +345,8 @@ static long raw_read(struct input *in, char *buf, size_t cap, char *err, size_t 
 	in->nread += n;
 	/* A regular file read past the size it had when opened, and coming
 	 * short, is at its end: one read() a file fewer, which shows on a
-	 * directory of 10,000 small session files. Short of that size, only
-	 * a read of 0 says so. */
+	 * directory of 10,000 small session files. Short of that size, or
+	 * with none (/proc files say 0), only a read of 0 says so. */
 	if (n == 0 || (in->is_reg && in->size > 0 && in->nread >= in->size && (size_t)n < cap))
 		in->eof = 1;
 	return (long)n;

@@ -252,11 +252,11 @@ route_flush(struct worker *w)
 	pthread_mutex_unlock(&rc->mu);
 }
 
+#define DRAIN_AHEAD 8           /* updates whose session slots are loaded ahead */
+
 /* Applies the updates handed to worker w (called by w, or at the end),
  * each session's slot loaded a few updates ahead (the table is too big
  * for the cache). */
-#define DRAIN_AHEAD 8
-
 static void
 route_drain(struct rctx *rc, struct worker *w)
 {
@@ -670,7 +670,7 @@ rctx_init(struct rctx *rc, const struct run_conf *c, int nw)
 	rc->conf = c;
 	rc->nw = nw;
 	rc->w = xcalloc_lines((size_t)nw, sizeof(*rc->w));
-	rc->qcap = HELP_KEEP * (size_t)nw;	/* keep, and one more a worker */
+	rc->qcap = HELP_KEEP * (size_t)nw;     /* help's keep and HELP_KEEP more */
 	rc->queue = xcalloc(rc->qcap, sizeof(*rc->queue));
 	pthread_mutex_init(&rc->mu, NULL);
 	pthread_cond_init(&rc->more, NULL);

@@ -292,13 +292,14 @@ active_mean(const struct agg *a, int32_t (*bucket)(int32_t))
 {
 	struct idset seen = { 0 };
 	struct bday *v;
-	size_t i, j, nb = 0, sum = 0, n = a->days.len;
+	size_t i, j, nb = 0, n = a->days.len;
 	uint64_t total = 0;
 
-	for (i = 0; i < n; i++)
-		sum += a->days.rows[i].users.len;
-	if (bucket == bucket_day)       /* each row is its own bucket */
-		return n ? (double)sum / (double)n : NAN;
+	if (bucket == bucket_day) {     /* each row is its own bucket */
+		for (i = 0; i < n; i++)
+			total += a->days.rows[i].users.len;
+		return n ? (double)total / (double)n : NAN;
+	}
 	v = xmalloc((n ? n : 1) * sizeof(*v));
 	for (i = 0; i < n; i++) {
 		v[i].bucket = bucket((int32_t)a->days.rows[i].num);

@@ -176,7 +176,6 @@ keep_views(struct worker *w, const struct schema *s, uint64_t ln, size_t n)
 {
 	size_t nv = ex_nviews(s);
 
-	w->lf[ln - 1].views = 0;
 	if (!ex_resumable(s) || n < nv * sizeof(struct js_view) / 2)
 		return;
 	xgrow_uninit((void **)&w->lv, &w->lvcap, w->nlv + nv, sizeof(*w->lv));

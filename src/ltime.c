@@ -226,23 +226,27 @@ static int dig4(const char *p)
 	return a < 0 || b < 0 ? -1 : a * 100 + b;
 }
 
-/* "YYYY-MM-DD" at s (n >= 10 checked by caller); sets *day. */
 /* The last valid date each thread parsed: logs run in time order, so
  * most timestamps repeat the date before them (a third of a timestamp's
  * parsing cost). */
 static _Thread_local struct { uint64_t lo; uint16_t hi; int32_t day; } last_date;
 
+/* "YYYY-MM-DD" at s (n >= 10 checked by caller); sets *day. */
 static int parse_date(const char *s, int32_t *day)
 {
 	uint64_t lo;
 	uint16_t hi;
+	int y, m, d;
+
 	memcpy(&lo, s, 8);
 	memcpy(&hi, s + 8, 2);
 	if (lo == last_date.lo && hi == last_date.hi && lo != 0) {
 		*day = last_date.day;
 		return 0;
 	}
-	int y = dig4(s), m = dig2(s + 5), d = dig2(s + 8);
+	y = dig4(s);
+	m = dig2(s + 5);
+	d = dig2(s + 8);
 	if (y < 0 || s[4] != '-' || s[7] != '-' || m < 1 || m > 12)
 		return -1;
 	if (d < 1 || d > days_in_month(y, m))

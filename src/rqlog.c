@@ -217,11 +217,26 @@ get_varint(const unsigned char **pp)
 	return v;
 }
 
+/* One entry at *pp, undecoded: its time word, its duration word (bit 0:
+ * a prompt follows), and where that prompt's 8 bytes are; *pp moves past
+ * it. The one reader of the entry layout rqlog_append writes. */
+static const unsigned char *
+entry_next(const unsigned char **pp, uint64_t *tw, uint64_t *dw)
+{
+	const unsigned char *prompt;
+
+	*tw = get_varint(pp);
+	*dw = get_varint(pp);
+	prompt = *pp;
+	*pp += *dw & 1 ? 8 : 0;
+	return prompt;
+}
+
 size_t
 rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, size_t *cap)
 {
-	const unsigned char *p, *end;
-	uint64_t base = 0, t, x;
+	const unsigned char *p, *end, *q;
+	uint64_t base = 0, t, tw, x;
 	size_t n = 0;
 	int k;
 
@@ -235,15 +250,15 @@ rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, s
 		if (n == *cap)
 			xgrow_uninit((void **)buf, cap, n + 1, sizeof(**buf));
 		e = &(*buf)[n++];
-		t = base + time_decode(get_varint(&p));
+		q = entry_next(&p, &tw, &x);
+		t = base + time_decode(tw);
 		if (n == 1)
 			base = t;
 		e->time_us = (int64_t)t;
-		x = get_varint(&p);
 		e->end_us = (int64_t)(t + (x >> 3) * scales[x >> 1 & 3]);
 		e->prompt = 0;
 		for (k = 0; (x & 1) && k < 8; k++)
-			e->prompt |= (uint64_t)*p++ << (8 * k);
+			e->prompt |= (uint64_t)q[k] << (8 * k);
 	}
 	return n;
 }
@@ -251,18 +266,14 @@ rqlog_read(const struct rqlog *l, const struct rqchain *c, struct rqent **buf, s
 size_t
 rqlog_count(const struct rqlog *l, const struct rqchain *c)
 {
-	const unsigned char *p = at(l, c->off), *end = p + c->used;
+	const unsigned char *p, *end;
+	uint64_t tw, dw;
 	size_t n = 0;
-	uint64_t x;
 
 	if (c->used == 0)
 		return 0;
-	while (p < end) {
-		get_varint(&p);
-		x = get_varint(&p);
-		p += x & 1 ? 8 : 0;
-		n++;
-	}
+	for (p = at(l, c->off), end = p + c->used; p < end; n++)
+		entry_next(&p, &tw, &dw);
 	return n;
 }
 

@@ -232,7 +232,7 @@ route(void *ctx, int part, const struct sess_upd *u)
 		b->n = 0;
 		w->outb[part] = b;
 	}
-	xgrow((void **)&b->u, &b->cap, b->n + 1, sizeof(*b->u));
+	xgrow_uninit((void **)&b->u, &b->cap, b->n + 1, sizeof(*b->u));
 	b->u[b->n++] = *u;
 }
 

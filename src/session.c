@@ -5,7 +5,6 @@
 #include "agg.h"
 #include "sessreq.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,11 +216,18 @@ chain_get(struct sesstab *t, struct sess *s, uint64_t h)
 	return &t->held[s->held].rq;
 }
 
+/* Past its budget, t's requests in memory go to a sorted run. */
+static void
+spill_if_full(struct sesstab *t)
+{
+	if (rqlog_bytes(&t->rq) > t->rq_budget)
+		sessreq_spill(t);
+}
+
 /* Stores a timed request in its session's chain. The prompt is kept only
  * while no record has carried the regenerated field: once one has, the
  * logged flags decide regenerate_rate and prompts are never compared (nor
  * hashed: see prompt_hash). */
-
 static void
 sess_request(const struct agg *a, struct sesstab *t, struct sess *s, uint64_t h,
              int64_t when, int64_t end, uint64_t prompt)
@@ -229,8 +235,7 @@ sess_request(const struct agg *a, struct sesstab *t, struct sess *s, uint64_t h,
 	struct rqent e = { when, end, a->total.c.has_regen ? 0 : prompt };
 
 	rqlog_append(&t->rq, chain_get(t, s, h), &e);
-	if (rqlog_bytes(&t->rq) > t->rq_budget)
-		sessreq_spill(t);
+	spill_if_full(t);
 }
 
 /* The prompt's hash (0: none), computed only while prompts are compared. */
@@ -412,7 +417,6 @@ agg_each_sess(const struct agg *a, void (*fn)(void *, uint64_t, const struct ses
 	free(k);
 }
 
-
 /* Starts loading the rows that merging slot i of src will touch. */
 static void
 merge_prefetch(const struct agg *a, const struct sesstab *src, size_t i)
@@ -440,10 +444,9 @@ sess_take(struct agg *a, const struct sesstab *src, uint64_t h, const struct ses
 {
 	struct sesstab *t = tab_of(a, h);
 	struct sess *d = tab_get(t, h);
-	size_t j, n;
-
 	const struct rqchain *xc = chain_of(src, x);
 	struct rqchain *dc;
+	size_t j, n;
 
 	sess_merge(t, d, x);
 	if (xc == NULL || xc->used == 0)
@@ -451,8 +454,7 @@ sess_take(struct agg *a, const struct sesstab *src, uint64_t h, const struct ses
 	if ((dc = chain_get(t, d, h))->used == 0) {
 		t->nsreqs += rqlog_count(&src->rq, xc);
 		rqlog_copy(&t->rq, dc, &src->rq, xc);
-		if (rqlog_bytes(&t->rq) > t->rq_budget)
-			sessreq_spill(t);
+		spill_if_full(t);
 		return;
 	}
 	n = rqlog_read(&src->rq, xc, e, cap);
@@ -460,7 +462,6 @@ sess_take(struct agg *a, const struct sesstab *src, uint64_t h, const struct ses
 	for (j = 0; j < n; j++)
 		sess_request(a, t, d, h, (*e)[j].time_us, (*e)[j].end_us, (*e)[j].prompt);
 }
-
 
 /* Merges the sessions of table src into a, their request chains
  * included: copied whole to a session new to a, else added one by one;

@@ -46,8 +46,6 @@ held_sort(const struct held *h, size_t n, struct held *o, size_t *start)
 	}
 }
 
-/* ---- The sessions' requests in order: memory and spilled runs merged. ---- */
-
 /* The in-memory requests of a table as a sorted stream: sessions by hash,
  * each session's by (start, end, prompt). */
 struct memsrc {
@@ -85,7 +83,7 @@ mem_next(void *ctx, struct rqkey *key)
 static void
 mem_open(struct memsrc *m, const struct sesstab *t, struct sesstab *take)
 {
-	size_t nb = ((size_t)1 << held_bits(t->nheld)) + 1, *start;
+	size_t nb = ((size_t)1 << held_bits(t->nheld)) + 1, *start, *tmp = NULL;
 
 	memset(m, 0, sizeof(*m));
 	m->rq = &t->rq;
@@ -96,16 +94,14 @@ mem_open(struct memsrc *m, const struct sesstab *t, struct sesstab *take)
 		xtable_grow((void **)&take->bucket, &take->bucket_cap, nb, sizeof(*start));
 		m->held = take->sorted;
 		start = take->bucket;
+		take->nheld = 0;        /* let go; m->nheld keeps the count */
+		take->gen++;
 	} else {
 		m->held = m->own = xmalloc((t->nheld + 1) * sizeof(*m->held));
-		start = xmalloc(nb * sizeof(*start));
+		start = tmp = xmalloc(nb * sizeof(*start));
 	}
-	held_sort(t->held, t->nheld, m->held, start);
-	if (take) {
-		take->nheld = 0;
-		take->gen++;
-	} else
-		free(start);
+	held_sort(t->held, m->nheld, m->held, start);
+	free(tmp);
 }
 
 static void

@@ -241,16 +241,6 @@ xtable_zalloc(size_t n, size_t elem)
 }
 
 void
-xtable_release(void *p, size_t cap, size_t elem, size_t upto)
-{
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t a = (uintptr_t)p, b = (a + upto * elem) & ~(page - 1);
-
-	if (p != NULL && cap * elem >= TABLE_BIG && b > a)
-		madvise(p, b - a, MADV_DONTNEED);
-}
-
-void
 xtable_free(void *p, size_t cap, size_t elem)
 {
 	if (p != NULL && cap * elem >= TABLE_BIG)

@@ -42,10 +42,6 @@ void xgrow_uninit(void **p, size_t *cap, size_t need, size_t elem);
 void xtable_grow(void **p, size_t *cap, size_t need, size_t elem);
 /* A zeroed table of n items, for xtable_grow and xtable_free. */
 void *xtable_zalloc(size_t n, size_t elem);
-/* Gives the pages of elements [0, upto) of a table back to the system
- * (they read as zeros afterwards); a no-op for tables without their own
- * mapping. For a table being emptied from the front. */
-void xtable_release(void *p, size_t cap, size_t elem, size_t upto);
 void xtable_free(void *p, size_t cap, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

@@ -33,7 +33,7 @@ FUZZ_LIBSRC    = $(filter-out src/main.c,$(wildcard src/*.c))
 FUZZ_HARNESSES = $(sort $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c))))
 FUZZ_BINS      = $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 
-$(FUZZ_DIR)/fuzz_jsonscan: tests/fuzz/fuzz_jsonscan.c src/jsonscan.c src/jsonpaths.c src/jsonnum.c src/jsonscan.h src/jsonpaths.h src/jsonnum.h | $(FUZZ_DIR)/.dir
+$(FUZZ_DIR)/fuzz_jsonscan: tests/fuzz/fuzz_jsonscan.c src/jsonscan.c src/jsonview.c src/jsonpaths.c src/jsonnum.c src/jsonscan.h src/jsonlex.h src/jsonpaths.h src/jsonnum.h | $(FUZZ_DIR)/.dir
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(FUZZ_DIR)/fuzz_ltime: tests/fuzz/fuzz_ltime.c src/ltime.c src/ltime.h | $(FUZZ_DIR)/.dir
